@@ -1,0 +1,1 @@
+"""The Slack app and its terminal twin. May import `cases` only."""

@@ -1,0 +1,1 @@
+"""The domain core: cases, rules, clocks, services and read queries. Imports only itself."""

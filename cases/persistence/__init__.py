@@ -1,0 +1,1 @@
+"""SQLAlchemy tables, mappings, unit of work, read model and migrations. Imported by `app` and tests only."""

@@ -1,0 +1,50 @@
+"""The application fee for a program and tier: base plus a rate per kW on a stated basis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from cases.parties import Facility, Program
+from cases.rules.schema import FeeRule, RuleSet
+from cases.rules.tiers import kw
+
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class FeeDecision:
+    """`amount_usd` None means no rule sets the fee: the coordinator must set it."""
+
+    amount_usd: Decimal | None
+    explanation: str
+
+
+def _basis_kw(rule: FeeRule, facility: Facility) -> float | None:
+    return {
+        "nameplate_ac": facility.nameplate_kw_ac,
+        "nameplate_dc": facility.nameplate_kw_dc,
+        "export": facility.export_kw,
+    }[rule.kw_basis]
+
+
+def decide_fee(rules: RuleSet, program: Program, tier: int | None, facility: Facility) -> FeeDecision:
+    """The fee due in US dollars, rounded to the cent, with how it was computed."""
+    if tier is None:
+        return FeeDecision(None, "no fee until the tier is decided")
+    rule = next((r for r in rules.fees.get(program, ()) if r.tier == tier), None)
+    if rule is None or rule.base_usd is None or rule.per_kw_usd is None:
+        cite = f" ({rule.citation})" if rule else ""
+        return FeeDecision(None, f"no fee set by rule for Tier {tier}: the coordinator sets it{cite}")
+    base, rate = Decimal(str(rule.base_usd)), Decimal(str(rule.per_kw_usd))
+    if rate == 0:
+        text = "no fee" if base == 0 else f"${base:,.2f}"
+        return FeeDecision(base.quantize(_CENT), f"{text} for Tier {tier}: {rule.citation}")
+    size = _basis_kw(rule, facility)
+    if size is None:
+        return FeeDecision(None, f"the fee needs the {rule.kw_basis.replace('_', ' ')} kW, which is not stated")
+    amount = (base + rate * Decimal(str(size))).quantize(_CENT, ROUND_HALF_UP)
+    return FeeDecision(
+        amount,
+        f"${base:,.0f} + ${rate:,.0f}/kW × {kw(size)} kW = ${amount:,.2f} for Tier {tier}: {rule.citation}",
+    )

@@ -1,0 +1,35 @@
+"""Which clocks a milestone starts or stops, and when a started clock is due."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cases.calendar import BusinessCalendar
+from cases.parties import Program
+from cases.rules.schema import ClockRule, Milestone, RouteRule, RuleSet
+
+
+def _matches(programs: tuple[Program, ...], tiers: tuple[int, ...] | None,
+             program: Program, tier: int | None) -> bool:
+    return program in programs and (tiers is None or tier in tiers)
+
+
+def clocks_started_by(rules: RuleSet, milestone: Milestone, program: Program, tier: int | None) -> list[ClockRule]:
+    """The clock rules that start when `milestone` happens to a case of this program and tier."""
+    return [c for c in rules.clocks if c.starts_on == milestone and _matches(c.programs, c.tiers, program, tier)]
+
+
+def routes_opened_by(rules: RuleSet, milestone: Milestone, program: Program, tier: int | None) -> list[RouteRule]:
+    """The task routes that open when `milestone` happens (their `when` condition not yet checked)."""
+    return [r for r in rules.routing if r.opens_on == milestone and _matches(r.programs, r.tiers, program, tier)]
+
+
+def due_date(calendar: BusinessCalendar, rule: ClockRule, anchor: date) -> date:
+    """Day N after the anchor day (excluded), in business or calendar days as the rule says."""
+    if rule.unit == "calendar":
+        return calendar.add_calendar_days(anchor, rule.days)
+    return calendar.add_business_days(anchor, rule.days)
+
+
+def clock_rule(rules: RuleSet, name: str) -> ClockRule | None:
+    return next((c for c in rules.clocks if c.name == name), None)

@@ -1,0 +1,75 @@
+"""Moving a case along: stage changes, completeness notices, and team tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cases.ports import UnitOfWork
+from cases.rulebook import RuleBook
+from cases.rules.schema import Milestone
+from cases.services.lifecycle import move, reach
+from cases.stages import Stage
+
+
+def advance_stage(
+    uow: UnitOfWork, book: RuleBook, number: str, target: Stage, at: datetime, actor: str,
+    note: str | None = None,
+) -> Stage:
+    """Move the case to `target` (if the process allows it) and return the stage it left."""
+    with uow:
+        case = uow.cases.get(number)
+        before = case.stage
+        move(case, book, target, at, actor, note)
+        uow.commit()
+    return before
+
+
+def send_completeness_notice(uow: UnitOfWork, book: RuleBook, number: str, at: datetime, actor: str) -> list[str]:
+    """Record that the completeness notice went out (listing what is missing, if anything).
+
+    Returns the missing items the notice listed. The notice meets the acknowledgement clock
+    and starts the cure period, or the review clocks when the application is complete.
+    """
+    with uow:
+        case = uow.cases.get(number)
+        milestone = Milestone.MISSING_LIST_SENT if case.missing else Milestone.COMPLETE_NOTICE_SENT
+        case.record(at, actor, "completeness notice sent", note="; ".join(case.missing) or "complete")
+        reach(case, book, milestone, at, actor)
+        uow.commit()
+        return list(case.missing)
+
+
+def record_milestone(
+    uow: UnitOfWork, book: RuleBook, number: str, milestone: Milestone, at: datetime, actor: str,
+) -> None:
+    """Record a milestone that is not a stage (an agreement tendered, a meeting requested)."""
+    with uow:
+        case = uow.cases.get(number)
+        case.record(at, actor, f"milestone: {milestone.value.replace('_', ' ')}")
+        reach(case, book, milestone, at, actor)
+        uow.commit()
+
+
+def assign_task(uow: UnitOfWork, number: str, task_ref: str, assignee: str, at: datetime, actor: str) -> None:
+    """Give a task (by its number on the case card, or its kind) to a person."""
+    with uow:
+        case = uow.cases.get(number)
+        case.assign_task(case.find_task(task_ref), assignee, at, actor)
+        uow.commit()
+
+
+def complete_task(
+    uow: UnitOfWork, book: RuleBook, number: str, task_ref: str, at: datetime, actor: str,
+) -> Stage | None:
+    """Mark a task done; a task that stands for a stage moves the case on. Returns the new
+    stage, or None when the stage did not change."""
+    with uow:
+        case = uow.cases.get(number)
+        task = case.find_task(task_ref)
+        case.finish_task(task, at, actor)
+        moved_to = None
+        if task.advances_to and case.is_open:
+            moved_to = Stage(task.advances_to)
+            move(case, book, moved_to, at, actor, f"task {task.kind} done")
+        uow.commit()
+    return moved_to

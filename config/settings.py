@@ -1,0 +1,93 @@
+"""The settings schema: environment variables `ICDESK_<NAME>`, or the same names in an
+optional `icdesk.toml` (with or without the `ICDESK_` prefix). The environment wins.
+
+Validated once at start-up; `load_settings` turns every problem into one readable line.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "ICDESK_"
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message lists each problem on its own line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///var/icdesk.db",
+        description="SQLAlchemy URL: sqlite:///path/to/file.db or postgresql+psycopg://user@host/db",
+    )
+    rules_dir: Path | None = Field(
+        default=None, description="folder of rule files; default: the rules shipped with icdesk"
+    )
+    storage_dir: Path = Field(default=Path("var/storage"), description="received documents, by sha256")
+    log_dir: Path = Field(default=Path("var/log"), description="where internal errors are logged")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("use a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """`icdesk.toml` in the working directory, or the file `ICDESK_CONFIG` names."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        named = os.environ.get(f"{ENV_PREFIX}CONFIG")
+        self.path = Path(named) if named else Path("icdesk.toml")
+        self.required = named is not None
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.path.exists():
+            if self.required:
+                raise SettingsError(f"{ENV_PREFIX}CONFIG names {self.path}, which does not exist")
+            return {}
+        try:
+            raw = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"{self.path}: not valid TOML: {error}") from None
+        values = {}
+        for key, value in raw.items():
+            name = key.lower().removeprefix(ENV_PREFIX.lower())
+            values[name] = value
+        return values
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; raise `SettingsError` with one line per problem."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = []
+        for item in error.errors():
+            name = ENV_PREFIX + "_".join(str(part) for part in item["loc"]).upper()
+            lines.append(f"{name}: {item['msg']} (got {item.get('input')!r})")
+        raise SettingsError("\n".join(lines)) from None

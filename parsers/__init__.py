@@ -1,0 +1,4 @@
+"""Pure parsers: application PDFs and e-mail messages in, frozen results out.
+
+Imports nothing of the project (see the layout rule in the README).
+"""

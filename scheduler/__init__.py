@@ -1,0 +1,1 @@
+"""Periodic work: clock sweeps, reminders, digests, outbox delivery. May import `cases` only."""
