@@ -96,7 +96,7 @@ def _document(spec: str, received_at: Any) -> Document:
 @pass_context
 def case_list(context: DeskContext, stage: str | None, tier: int | None, overdue: bool, as_json: bool) -> None:
     desk = context.desk()
-    views = desk.reader().list(stage=stage, tier=tier, overdue_on=desk.today() if overdue else None)
+    views = desk.reader().list_cases(stage=stage, tier=tier, overdue_on=desk.today() if overdue else None)
     if as_json:
         click.echo(json.dumps([to_contract(v, desk.book.calendar) for v in views], indent=2))
         return
@@ -159,6 +159,41 @@ def case_note(context: DeskContext, number: str, text: str, actor: str | None) -
     desk = context.desk()
     services.add_note(desk.unit_of_work(), normalise_case_number(number), text, desk.now(), _actor(actor))
     click.echo("note added")
+
+
+@case.command("issue", help="Log something the customer raised (a question, a complaint).")
+@click.argument("number")
+@click.argument("text")
+@ACTOR_OPTION
+@pass_context
+def case_issue(context: DeskContext, number: str, text: str, actor: str | None) -> None:
+    desk = context.desk()
+    index = services.log_issue(desk.unit_of_work(), normalise_case_number(number), text, desk.now(), _actor(actor))
+    click.echo(f"issue #{index} logged")
+
+
+@case.command("resolve", help="Record how customer issue INDEX of a case was resolved.")
+@click.argument("number")
+@click.argument("index", type=click.IntRange(min=1))
+@click.argument("resolution")
+@ACTOR_OPTION
+@pass_context
+def case_resolve(context: DeskContext, number: str, index: int, resolution: str, actor: str | None) -> None:
+    desk = context.desk()
+    services.resolve_issue(desk.unit_of_work(), normalise_case_number(number), index, resolution, desk.now(),
+                           _actor(actor))
+    click.echo(f"issue #{index} resolved")
+
+
+@case.command("issues", help="Search customer issues and their resolutions across all cases.")
+@click.option("--search", "text", default="", help="words to look for (default: list all)")
+@pass_context
+def case_issues(context: DeskContext, text: str) -> None:
+    desk = context.desk()
+    for issue in desk.reader().search_issues(text):
+        state = f"resolved: {issue.resolution}" if issue.resolution else "open"
+        opened = desk.book.calendar.local_date(issue.opened_at).isoformat()
+        click.echo(f"{issue.number} #{issue.index} {opened} {issue.opened_by}: {issue.text} — {state}")
 
 
 @case.command("notice", help="Record that the completeness notice was sent to the applicant.")

@@ -54,10 +54,10 @@ def seed_samples(desk: Desk) -> list[str]:
 def demo(context: DeskContext) -> None:
     desk = context.desk()
     reader = desk.reader()
-    if not reader.list():
+    if not reader.list_cases():
         numbers = seed_samples(desk)
         click.echo(f"seeded {len(numbers)} sample applications into {context.settings.database_url}")
-    views = reader.list()
+    views = reader.list_cases()
     click.echo(f"icdesk · embedded desk · {context.settings.database_url} · {len(views)} cases")
     for view in views:
         click.echo("  " + summary_line(view))

@@ -56,6 +56,7 @@ class BusinessCalendar:
         return "utility closure" if day in self._closed else None
 
     def is_business_day(self, day: date) -> bool:
+        """Monday to Friday, not a legal holiday (as observed) and not a closure day."""
         if day.weekday() >= _SATURDAY:
             return False
         return day not in self._legal_holidays(day.year) and day not in self._closed

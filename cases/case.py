@@ -79,20 +79,25 @@ class Case:
 
     @property
     def is_open(self) -> bool:
+        """Not closed, withdrawn or deemed withdrawn."""
         return self.stage not in TERMINAL
 
     @property
     def fee_paid_usd(self) -> Decimal:
+        """The sum of the payments recorded, in US dollars."""
         return sum((p.amount_usd for p in self.payments), Decimal(0))
 
     @property
     def complete(self) -> bool:
+        """Eligible and nothing missing (fields, documents, fee)."""
         return self.eligible and not self.missing
 
     def active_clocks(self) -> list[Clock]:
+        """Clocks still counting (running or extended)."""
         return [clock for clock in self.clocks if clock.active]
 
     def open_tasks(self) -> list[Task]:
+        """Tasks not yet done or cancelled."""
         return [task for task in self.tasks if task.status == TaskStatus.OPEN]
 
     def find_task(self, ref: str) -> Task:
@@ -106,6 +111,7 @@ class Case:
         raise InvalidInput(f"{self.number} has no open task {ref!r} (open: {kinds})")
 
     def find_clock(self, name: str) -> Clock:
+        """The running clock called `name`; the error lists the running ones."""
         for clock in self.clocks:
             if clock.name == name and clock.active:
                 return clock
@@ -154,6 +160,7 @@ class Case:
     # -- parts ---------------------------------------------------------------------------
 
     def add_document(self, document: Document, actor: str) -> None:
+        """Attach a received document (its metadata; the bytes live in storage)."""
         self.documents.append(document)
         self.record(
             document.received_at, actor, "document added",
@@ -167,27 +174,32 @@ class Case:
         self.messages.append(message)
 
     def open_task(self, task: Task, actor: str) -> None:
+        """Give a team a task on this case."""
         self.tasks.append(task)
         self.record(task.opened_at, actor, "task opened",
                     {"task": (None, f"{task.team.value}: {task.title}")})
 
     def assign_task(self, task: Task, assignee: str, at: datetime, actor: str) -> None:
+        """Give a task to a person; the log keeps who had it before."""
         before, task.assignee = task.assignee, assignee
         self.record(at, actor, "task assigned", {f"task {task.kind} assignee": (before, assignee)})
 
     def finish_task(self, task: Task, at: datetime, actor: str) -> None:
+        """Mark an open task done by `actor`; a finished task cannot be finished again."""
         if task.status != TaskStatus.OPEN:
             raise InvalidInput(f"the task {task.kind!r} of {self.number} is already {task.status}")
         task.status, task.done_at, task.done_by = TaskStatus.DONE, at, actor
         self.record(at, actor, "task done", {f"task {task.kind}": ("open", "done")})
 
     def cancel_open_tasks(self, at: datetime, actor: str, reason: str) -> None:
+        """Cancel what is left to do, e.g. when the case is withdrawn or closed."""
         for task in self.open_tasks():
             task.status = TaskStatus.CANCELLED
             self.record(at, actor, "task cancelled", {f"task {task.kind}": ("open", "cancelled")},
                         reason)
 
     def start_clock(self, clock: Clock, at: datetime, actor: str) -> None:
+        """Start counting a clock (its due date is already computed)."""
         self.clocks.append(clock)
         self.record(at, actor, "clock started",
                     {f"clock {clock.name}": (None, f"due {clock.due_on.isoformat()}")})
@@ -199,6 +211,7 @@ class Case:
         self.record(at, actor, "clock stopped", {f"clock {clock.name}": (before.value, status.value)})
 
     def lapse_clock(self, clock: Clock, at: datetime, actor: str) -> None:
+        """Record that a clock's due date passed without its event."""
         before, clock.status, clock.stopped_on = clock.status, ClockStatus.LAPSED, clock.due_on
         self.record(at, actor, "clock lapsed", {f"clock {clock.name}": (before.value, "lapsed")})
 
@@ -206,6 +219,7 @@ class Case:
         self, clock: Clock, new_due: date, agreed_by: str, reason: str | None,
         at: datetime, actor: str,
     ) -> None:
+        """Move a clock's due date later by agreement, keeping the original and who agreed."""
         if new_due <= clock.due_on:
             raise InvalidInput(
                 f"an extension must move {clock.name} past {clock.due_on.isoformat()}"
@@ -218,16 +232,19 @@ class Case:
                     {f"clock {clock.name} due": (before, new_due)}, f"agreed by {agreed_by}")
 
     def add_payment(self, payment: Payment) -> None:
+        """Record a fee payment."""
         self.payments.append(payment)
         self.record(payment.recorded_at, payment.recorded_by, "payment recorded",
                     {"fee_paid_usd": (self.fee_paid_usd - payment.amount_usd, self.fee_paid_usd)},
                     f"reference {payment.reference}")
 
     def open_issue(self, issue: CustomerIssue) -> None:
+        """Log something the customer raised."""
         self.issues.append(issue)
         self.record(issue.opened_at, issue.opened_by, "customer issue opened", note=issue.text)
 
     def resolve_issue(self, index: int, resolution: str, at: datetime, actor: str) -> None:
+        """Record how issue `index` (1-based) was resolved."""
         if not 1 <= index <= len(self.issues):
             raise InvalidInput(f"{self.number} has no issue #{index} (it has {len(self.issues)})")
         issue = self.issues[index - 1]
@@ -237,10 +254,12 @@ class Case:
         self.record(at, actor, "customer issue resolved", note=f"#{index}: {resolution}")
 
     def add_note(self, note: Note) -> None:
+        """Add a free-text note."""
         self.notes.append(note)
         self.record(note.at, note.author, "note added", note=note.text)
 
     def add_purchase_order(self, order: PurchaseOrder, actor: str) -> None:
+        """Record utility equipment ordered for this interconnection."""
         self.purchase_orders.append(order)
         self.record(order.opened_at, actor, "purchase order opened",
                     {"purchase order": (None, f"{order.equipment} {order.po_number or ''}".strip())})
@@ -249,6 +268,7 @@ class Case:
         self, index: int, status: PurchaseOrderStatus, po_number: str | None,
         at: datetime, actor: str,
     ) -> None:
+        """Change a purchase order's status (and its PO number once known)."""
         if not 1 <= index <= len(self.purchase_orders):
             raise InvalidInput(f"{self.number} has no purchase order #{index}")
         order = self.purchase_orders[index - 1]
@@ -258,6 +278,7 @@ class Case:
                     {f"purchase order #{index}": (before, (status.value, order.po_number))})
 
     def schedule_meeting(self, meeting: Meeting, at: datetime, actor: str) -> None:
+        """Put a meeting, site visit or witness test on the case."""
         self.meetings.append(meeting)
         self.record(at, actor, "meeting scheduled",
                     {meeting.kind.value: (None, meeting.starts_at)}, meeting.location)

@@ -83,6 +83,7 @@ class Clock:
 
     @property
     def active(self) -> bool:
+        """Still counting: running, or running to an extended due date."""
         return self.status in ACTIVE_CLOCK_STATUSES
 
 
@@ -108,6 +109,7 @@ class CustomerIssue:
 
     @property
     def open(self) -> bool:
+        """Not resolved yet."""
         return self.resolved_at is None
 
 

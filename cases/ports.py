@@ -39,6 +39,8 @@ class UnitOfWork(Protocol):
         traceback: TracebackType | None,
     ) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self) -> None:
+        """Make everything done in this transaction permanent."""
 
-    def rollback(self) -> None: ...
+    def rollback(self) -> None:
+        """Forget everything done in this transaction."""

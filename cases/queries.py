@@ -86,10 +86,12 @@ class CaseView:
 class CaseReader(Protocol):
     """The read path the edges use (implemented over the database in `persistence`)."""
 
-    def get(self, number: str) -> CaseView: ...
+    def get(self, number: str) -> CaseView:
+        """The view of one case; raises `CaseNotFound`."""
 
-    def list(self, *, stage: str | None = None, tier: int | None = None,
-             overdue_on: date | None = None) -> list[CaseView]: ...
+    def list_cases(self, *, stage: str | None = None, tier: int | None = None,
+                   overdue_on: date | None = None) -> list[CaseView]:
+        """Cases in number order, filtered by stage, tier, or overdue on a day."""
 
 
 def case_view(case: Case, calendar: BusinessCalendar, today: date) -> CaseView:
@@ -174,3 +176,15 @@ def to_contract(view: CaseView, calendar: BusinessCalendar) -> dict[str, Any]:
         "notes": list(view.notes),
         "issues": list(view.issues),
     }
+
+
+@dataclass(frozen=True)
+class IssueView:
+    """A customer issue found by a search, with the case it belongs to."""
+
+    number: str
+    index: int
+    text: str
+    opened_at: datetime
+    opened_by: str
+    resolution: str | None

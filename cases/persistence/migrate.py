@@ -28,6 +28,7 @@ def _config() -> Config:
 
 
 def head_revision() -> str:
+    """The newest migration this version of icdesk knows."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migration scripts found")
@@ -35,6 +36,7 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None when it is empty."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -59,6 +61,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to `revision` (`base` empties the database)."""
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -13,7 +13,7 @@ from cases.case import Case
 from cases.entities import ACTIVE_CLOCK_STATUSES, TaskStatus
 from cases.errors import CaseNotFound
 from cases.persistence import tables
-from cases.queries import CaseView, case_view
+from cases.queries import CaseView, IssueView, case_view
 from cases.stages import TERMINAL, parse_stage
 
 
@@ -24,6 +24,7 @@ class SqlCaseReader:
         self._today = today
 
     def get(self, number: str) -> CaseView:
+        """The view of one case, read without locking; raises `CaseNotFound`."""
         with Session(self._engine) as session:
             case = session.execute(
                 sa.select(Case).where(tables.cases.c.number == number)
@@ -32,8 +33,8 @@ class SqlCaseReader:
                 raise CaseNotFound(number)
             return case_view(case, self._calendar, self._today)
 
-    def list(self, *, stage: str | None = None, tier: int | None = None,
-             overdue_on: date | None = None) -> list[CaseView]:
+    def list_cases(self, *, stage: str | None = None, tier: int | None = None,
+                   overdue_on: date | None = None) -> list[CaseView]:
         """Cases in number order; `overdue_on` keeps open cases with a running clock or an
         open task due before that day."""
         c = tables.cases.c
@@ -52,3 +53,22 @@ class SqlCaseReader:
         with Session(self._engine) as session:
             return [case_view(case, self._calendar, self._today)
                     for case in session.execute(statement).scalars()]
+
+    def search_issues(self, text: str) -> list[IssueView]:
+        """Customer issues whose text or resolution contains `text` (any case), oldest first."""
+        issues, c = tables.issues, tables.cases.c
+        pattern = f"%{text.strip().lower()}%"
+        position = sa.func.row_number().over(partition_by=issues.c.case_id, order_by=issues.c.id)
+        numbered = sa.select(issues, position.label("position")).subquery()
+        statement = (
+            sa.select(c.number, numbered)
+            .join(numbered, numbered.c.case_id == c.id)
+            .where(sa.or_(sa.func.lower(numbered.c.text).like(pattern),
+                          sa.func.lower(sa.func.coalesce(numbered.c.resolution, "")).like(pattern)))
+            .order_by(numbered.c.opened_at, numbered.c.id)
+        )
+        with self._engine.connect() as connection:
+            return [
+                IssueView(row.number, row.position, row.text, row.opened_at, row.opened_by, row.resolution)
+                for row in connection.execute(statement)
+            ]

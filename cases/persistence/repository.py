@@ -25,6 +25,7 @@ class SqlCaseRepository:
         self.session = session
 
     def add(self, case: Case) -> None:
+        """Stage a new case for insertion at commit."""
         self.session.add(case)
 
     def get(self, number: str) -> Case:
@@ -56,6 +57,7 @@ class SqlCaseRepository:
         return format_case_number(year, sequence)
 
     def numbers_with_clocks_due_before(self, day: date) -> list[str]:
+        """Open cases with a running or extended clock due before `day`."""
         statement = (
             sa.select(tables.cases.c.number)
             .join(tables.clocks, tables.clocks.c.case_id == tables.cases.c.id)
@@ -92,15 +94,20 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        assert self._session is not None
-        self._session.rollback()
-        self._session.close()
+        session = self._active()
+        session.rollback()
+        session.close()
         self._session = None
 
     def commit(self) -> None:
-        assert self._session is not None
-        self._session.commit()
+        """Commit the transaction."""
+        self._active().commit()
 
     def rollback(self) -> None:
-        assert self._session is not None
-        self._session.rollback()
+        """Roll the transaction back."""
+        self._active().rollback()
+
+    def _active(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._session

@@ -91,6 +91,7 @@ class RuleCatalog:
         return in_effect[-1]
 
     def version(self, name: str) -> RuleSet:
+        """The rule set called `name`; raises `RuleFileError` when unknown."""
         for rule_set in self.rule_sets:
             if rule_set.version == name:
                 return rule_set

@@ -32,4 +32,5 @@ def due_date(calendar: BusinessCalendar, rule: ClockRule, anchor: date) -> date:
 
 
 def clock_rule(rules: RuleSet, name: str) -> ClockRule | None:
+    """The rule of the clock called `name` in `rules`, if it has one."""
     return next((c for c in rules.clocks if c.name == name), None)

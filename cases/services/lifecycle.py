@@ -97,6 +97,7 @@ def move(case: Case, book: RuleBook, target: Stage, at: datetime, actor: str, no
 
 
 def facts_of(case: Case) -> ApplicationFacts:
+    """What the completeness rules look at, taken from the case."""
     return ApplicationFacts(
         program=case.program, tier=case.tier, applicant=case.applicant, site=case.site,
         installer=case.installer, facility=case.facility, signed=case.signed,

@@ -74,6 +74,7 @@ def record_payment(
 
 
 def add_note(uow: UnitOfWork, number: str, text: str, at: datetime, actor: str) -> None:
+    """Add a note to the case."""
     if not text.strip():
         raise InvalidInput("a note needs some text")
     with uow:
@@ -93,6 +94,7 @@ def log_issue(uow: UnitOfWork, number: str, text: str, at: datetime, actor: str)
 
 
 def resolve_issue(uow: UnitOfWork, number: str, index: int, resolution: str, at: datetime, actor: str) -> None:
+    """Record how a customer issue (numbered from 1 on the case) was resolved."""
     if not resolution.strip():
         raise InvalidInput("say how the issue was resolved")
     with uow:
@@ -116,6 +118,7 @@ def update_purchase_order(
     uow: UnitOfWork, number: str, index: int, status: PurchaseOrderStatus, po_number: str | None,
     at: datetime, actor: str,
 ) -> None:
+    """Change a purchase order's status and PO number."""
     with uow:
         uow.cases.get(number).update_purchase_order(index, status, po_number, at, actor)
         uow.commit()

@@ -180,3 +180,16 @@ def test_rules_check_lists_unverified_values(desk: Desk) -> None:
     assert "valid; versions: or-2024-04-09 (from 2024-04-09)" in out
     assert "or-2024-04-09: fees.small_generator[tier=3] [OAR 860-082-0025 (fee text not retrieved)]" in out
     assert "calendar: receipt_cutoff" in out
+
+
+def test_customer_issues_are_logged_resolved_and_searched(desk: Desk) -> None:
+    number = desk.new("--received-at", "2026-11-02T09:00:00-08:00")["number"]
+    assert desk.run("case", "issue", number, "Meter socket damaged", "--as", "jordan").stdout.strip() == \
+        "issue #1 logged"
+    desk.run("case", "resolve", number, "1", "customer replaced the socket", "--as", "jordan")
+    found = desk.run("case", "issues", "--search", "socket").stdout.strip().splitlines()
+    assert len(found) == 1
+    assert found[0].startswith(f"{number} #1 ")
+    assert found[0].endswith("jordan: Meter socket damaged — resolved: customer replaced the socket")
+    refused = desk.run("case", "resolve", number, "1", "again", ok=False)
+    assert refused.stderr.strip() == f"error: issue #1 of {number} is already resolved"

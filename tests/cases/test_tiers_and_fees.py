@@ -149,3 +149,8 @@ def test_fee_not_set_by_rule_is_left_to_the_coordinator(book: RuleBook) -> None:
     assert "the coordinator sets it" in result.explanation
     assert fee(book, SG, 1, solar(20)) == Decimal("100.00")
     assert fee(book, NM, None, solar(20)) is None
+
+
+def test_just_over_10_mw_is_not_a_small_generator(book: RuleBook) -> None:
+    assert decide(book, SG, NONRES, solar(10000.5, 0)).eligible is False
+    assert decide(book, SG, NONRES, solar(10000, 0)).eligible is True

@@ -125,11 +125,11 @@ def test_list_filters_by_stage_tier_and_overdue(engine: Engine, book: RuleBook) 
     large = register(engine, book, generator__nameplate_kw_ac=20.0, generator__export_kw=20.0,
                      generator__inverter_ul1741=None)
     reader = SqlCaseReader(engine, book.calendar, date(2026, 12, 10))
-    assert [v.number for v in reader.list(stage="incomplete")] == [small, large]
-    assert [v.number for v in reader.list(tier=2)] == []
+    assert [v.number for v in reader.list_cases(stage="incomplete")] == [small, large]
+    assert [v.number for v in reader.list_cases(tier=2)] == []
     # The acknowledgement clocks were due 2026-12-01: both are overdue on the 10th, neither on the 1st.
-    assert len(reader.list(overdue_on=date(2026, 12, 10))) == 2
-    assert reader.list(overdue_on=date(2026, 12, 1)) == []
+    assert len(reader.list_cases(overdue_on=date(2026, 12, 10))) == 2
+    assert reader.list_cases(overdue_on=date(2026, 12, 1)) == []
 
 
 def test_timestamps_come_back_aware_in_utc(engine: Engine, book: RuleBook) -> None:
@@ -137,3 +137,17 @@ def test_timestamps_come_back_aware_in_utc(engine: Engine, book: RuleBook) -> No
     view = SqlCaseReader(engine, book.calendar, date(2026, 11, 30)).get(number)
     assert view.received_at.utcoffset() is not None
     assert view.received_at.astimezone(UTC).hour == 0  # 16:30 PST is 00:30 UTC
+
+
+def test_customer_issues_are_searchable_across_cases(engine: Engine, book: RuleBook) -> None:
+    first, second = register(engine, book), register(engine, book)
+    services.log_issue(SqlUnitOfWork(engine), first, "Meter socket is damaged", pacific(2026, 11, 30), "coord")
+    services.log_issue(SqlUnitOfWork(engine), second, "asks about battery export", pacific(2026, 11, 30, 11), "coord")
+    services.log_issue(SqlUnitOfWork(engine), second, "billing question", pacific(2026, 11, 30, 12), "coord")
+    services.resolve_issue(SqlUnitOfWork(engine), second, 2, "explained the METER credit", pacific(2026, 12, 1), "b")
+    reader = SqlCaseReader(engine, book.calendar, date(2026, 12, 1))
+    found = reader.search_issues("meter")
+    assert [(i.number, i.index, i.resolution) for i in found] == [
+        (first, 1, None), (second, 2, "explained the METER credit")]
+    assert len(reader.search_issues("")) == 3
+    assert reader.search_issues("inverter") == []
