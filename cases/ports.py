@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from cases.case import Case
+from cases.messaging import Channel, MessageRecord, OutboxItem
 
 
 class CaseRepository(Protocol):
@@ -22,13 +23,71 @@ class CaseRepository(Protocol):
     def numbers_with_clocks_due_before(self, day: date) -> list[str]:
         """Open cases that have a running or extended clock due before `day`."""
 
+    def number_for_message_ids(self, message_ids: list[str]) -> str | None:
+        """The case an e-mail with one of these Message-IDs opened, changed or was sent about."""
+
+    def exists(self, number: str) -> bool:
+        """Whether a case with this number exists."""
+
+    def open_number_for_site(self, address: str, account_number: str) -> str | None:
+        """The open case for exactly this site address and account number, if there is one."""
+
+
+class MessageLog(Protocol):
+    def find(self, dedupe_key: str) -> MessageRecord | None:
+        """The record of an inbound message already handled, if any."""
+
+    def record(self, record: MessageRecord) -> None:
+        """Write what became of a message (replacing an earlier record with the same key)."""
+
+    def quarantined(self) -> list[MessageRecord]:
+        """Messages set aside for an administrator, oldest first."""
+
+    def by_id(self, record_id: int) -> MessageRecord | None:
+        """One record by its number (as `quarantine list` shows it)."""
+
+
+class Outbox(Protocol):
+    def add(self, item: OutboxItem) -> bool:
+        """Queue a notification; False when one with the same key was queued before."""
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxItem]:
+        """Undelivered items due by `now`, oldest first, that have no older undelivered item
+        for the same case (so each case's notices arrive in order); claimed until
+        `lease_until` so another process does not send them too."""
+
+    def mark_delivered(self, item_id: int, at: datetime) -> None:
+        """The item went out; it is never sent again."""
+
+    def mark_failed(self, item_id: int, error: str, retry_at: datetime) -> None:
+        """The attempt failed; try again at `retry_at`."""
+
+    def sent_since(self, channel: Channel, recipient: str, since: datetime) -> int:
+        """How many items for `recipient` were queued since `since` (to rate-limit replies)."""
+
+    def backlog(self) -> int:
+        """Items not delivered yet."""
+
 
 class UnitOfWork(Protocol):
-    """One transaction: everything done inside is committed together or not at all."""
+    """One transaction: everything done inside is committed together or not at all.
+
+    Nested `with` blocks join the outer transaction and their `commit()` waits for the
+    outermost one, so a caller can put a service's change, the message log and the outbox
+    into a single transaction.
+    """
 
     @property
     def cases(self) -> CaseRepository:
         """The repository bound to the current transaction."""
+
+    @property
+    def messages(self) -> MessageLog:
+        """The inbound message log, in the same transaction."""
+
+    @property
+    def outbox(self) -> Outbox:
+        """The notification outbox, in the same transaction."""
 
     def __enter__(self) -> Self: ...
 
@@ -44,3 +103,34 @@ class UnitOfWork(Protocol):
 
     def rollback(self) -> None:
         """Forget everything done in this transaction."""
+
+
+class MailboxCursors(Protocol):
+    """Where a mailbox adapter remembers how far it has read each folder.
+
+    IMAP UIDs are only meaningful within one UIDVALIDITY; when the server reports another
+    value, the adapter starts the folder again from UID 1 (the message log's Message-ID
+    dedupe keeps that from processing anything twice).
+    """
+
+    def load(self, mailbox: str, folder: str) -> tuple[int, int] | None:
+        """(uidvalidity, last_uid) stored for the folder, or None when never read."""
+
+    def save(self, mailbox: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+        """Remember the position, committed at once (it is a hint, not a transaction)."""
+
+
+class DeliveryFailed(Exception):
+    """A notification could not be delivered this time; `retry_after_s` is the wait the
+    other side asked for (Slack's Retry-After), if any."""
+
+    def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
+
+
+class NotificationSender(Protocol):
+    """Delivers one outbox item on its channel (SMTP for e-mail, the Web API for Slack)."""
+
+    def send(self, item: OutboxItem) -> None:
+        """Deliver the item or raise `DeliveryFailed`."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "ICDESK_"
+
+Security = Literal["ssl", "starttls", "none"]
 
 
 class SettingsError(Exception):
@@ -33,6 +35,31 @@ class Settings(BaseSettings):
     )
     storage_dir: Path = Field(default=Path("var/storage"), description="received documents, by sha256")
     log_dir: Path = Field(default=Path("var/log"), description="where internal errors are logged")
+
+    # Mail. With no IMAP host the desk reads the local mail drop; with no SMTP host it writes
+    # outgoing mail to a folder instead of sending it.
+    imap_host: str | None = None
+    imap_port: int | None = Field(default=None, description="default 993 for ssl, else 143")
+    imap_user: str | None = None
+    imap_password: str | None = None
+    imap_security: Security = "ssl"
+    imap_folder: str = "INBOX"
+    imap_ca_file: Path | None = None
+    imap_oauth_tenant: str | None = Field(default=None, description="Microsoft 365 tenant id for XOAUTH2")
+    imap_oauth_client_id: str | None = None
+    imap_oauth_client_secret: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, description="default 465 for ssl, 587 for starttls, else 25")
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Security = "ssl"
+    smtp_ca_file: Path | None = None
+    mail_from: str = Field(default="interconnection@icdesk.localhost", pattern=r"^[^@\s]+@[^@\s]+$")
+    maildrop: Path = Field(default=Path("var/maildrop"), description="local mail drop (Maildir or .eml folder)")
+    outgoing_mail_dir: Path = Field(default=Path("var/outgoing-mail"), description="mail 'sent' with no SMTP host")
+    max_message_mb: float = Field(default=25.0, gt=0)
+    replies_per_sender_per_hour: int = Field(default=5, ge=1)
+    template_dir: Path | None = Field(default=None, description="folder of reply templates overriding the shipped")
 
     @field_validator("database_url")
     @classmethod

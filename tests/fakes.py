@@ -46,27 +46,34 @@ class FakeRepository:
 
 
 class FakeUnitOfWork:
-    """Keeps committed state apart from work in progress, so a rollback really forgets."""
+    """Keeps committed state apart from work in progress, so a rollback really forgets;
+    nested blocks join the outer one, as the real unit of work's do."""
 
     def __init__(self) -> None:
         self.repository = FakeRepository()
         self.commits = 0
+        self.depth = 0
 
     @property
     def cases(self) -> FakeRepository:
         return self.repository
 
     def __enter__(self) -> Self:
-        self.repository.begin()
+        if self.depth == 0:
+            self.repository.begin()
+        self.depth += 1
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
-        self.repository.begin()
+        self.depth -= 1
+        if self.depth == 0:
+            self.repository.begin()
 
     def commit(self) -> None:
-        self.repository.commit()
-        self.commits += 1
+        if self.depth <= 1:
+            self.repository.commit()
+            self.commits += 1
 
     def rollback(self) -> None:
         self.repository.begin()

@@ -17,6 +17,7 @@ from cases.errors import CaseNotFound
 from cases.numbering import format_case_number
 from cases.persistence import tables
 from cases.persistence.database import WRITE_OPTION
+from cases.persistence.messaging import SqlMessageLog, SqlOutbox
 from cases.stages import TERMINAL
 
 
@@ -72,20 +73,62 @@ class SqlCaseRepository:
         return list(self.session.execute(statement).scalars())
 
 
+    def number_for_message_ids(self, message_ids: list[str]) -> str | None:
+        """The case an e-mail with one of these Message-IDs opened, changed or was sent about."""
+        if not message_ids:
+            return None
+        statement = (
+            sa.select(tables.cases.c.number)
+            .join(tables.messages, tables.messages.c.case_id == tables.cases.c.id)
+            .where(tables.messages.c.message_id.in_(message_ids))
+            .order_by(tables.messages.c.id.desc())
+            .limit(1)
+        )
+        return self.session.execute(statement).scalar_one_or_none()
+
+    def exists(self, number: str) -> bool:
+        """Whether a case with this number exists."""
+        statement = sa.select(tables.cases.c.id).where(tables.cases.c.number == number)
+        return self.session.execute(statement).first() is not None
+
+    def open_number_for_site(self, address: str, account_number: str) -> str | None:
+        """The open case for exactly this site address (case-insensitive) and account number."""
+        c = tables.cases.c
+        statement = (
+            sa.select(c.number)
+            .where(sa.func.lower(c.site_address) == address.strip().lower(),
+                   c.site_account_number == account_number.strip(), c.stage.not_in(TERMINAL))
+            .order_by(c.id.desc())
+            .limit(1)
+        )
+        return self.session.execute(statement).scalar_one_or_none()
+
+
 class SqlUnitOfWork:
-    """One transaction per `with` block; leaving the block without `commit()` rolls back."""
+    """One transaction per outermost `with` block; leaving it without `commit()` rolls back.
+
+    A nested `with` joins the open transaction and its `commit()` is left to the outermost
+    block, so a service called inside a larger piece of work commits with it or not at all.
+    """
 
     cases: SqlCaseRepository
+    messages: SqlMessageLog
+    outbox: SqlOutbox
 
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(
             bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
         self._session: Session | None = None
+        self._depth = 0
 
     def __enter__(self) -> Self:
-        self._session = self._sessions()
-        self.cases = SqlCaseRepository(self._session)
+        if self._depth == 0:
+            self._session = self._sessions()
+            self.cases = SqlCaseRepository(self._session)
+            self.messages = SqlMessageLog(self._session)
+            self.outbox = SqlOutbox(self._session)
+        self._depth += 1
         return self
 
     def __exit__(
@@ -94,17 +137,21 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
         session = self._active()
         session.rollback()
         session.close()
         self._session = None
 
     def commit(self) -> None:
-        """Commit the transaction."""
-        self._active().commit()
+        """Commit, when this is the outermost block; inner blocks leave it to the outer one."""
+        if self._depth <= 1:
+            self._active().commit()
 
     def rollback(self) -> None:
-        """Roll the transaction back."""
+        """Roll the whole transaction back."""
         self._active().rollback()
 
     def _active(self) -> Session:

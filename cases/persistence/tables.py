@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cases.entities import ClockStatus, MeetingKind, PurchaseOrderStatus, TaskStatus, Team
+from cases.messaging import Channel, Outcome
 from cases.parties import CustomerClass, Program
 from cases.persistence.types import Money, UtcDateTime, text_enum
 from cases.stages import Stage
@@ -163,4 +164,43 @@ case_number_counters = sa.Table(
     "case_number_counters", metadata,
     sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_sequence", sa.Integer, nullable=False),
+)
+
+inbound_messages = sa.Table(
+    "inbound_messages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("dedupe_key", sa.String(998), nullable=False, unique=True),
+    sa.Column("mailbox", sa.String(200), nullable=False),
+    sa.Column("processed_at", UtcDateTime, nullable=False),
+    sa.Column("outcome", text_enum(Outcome), nullable=False, index=True),
+    sa.Column("sender", sa.String(320)),
+    sa.Column("subject", sa.String(998)),
+    sa.Column("case_number", sa.String(16)),
+    sa.Column("detail", sa.Text),
+    sa.Column("raw_path", sa.String(500)),
+)
+
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    sa.Column("channel", text_enum(Channel), nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("case_number", sa.String(16), index=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("available_at", UtcDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("delivered_at", UtcDateTime),
+    sa.Column("last_error", sa.Text),
+)
+sa.Index("ix_outbox_pending", outbox.c.delivered_at, outbox.c.available_at)
+sa.Index("ix_outbox_recipient_created_at", outbox.c.recipient, outbox.c.created_at)
+
+mailbox_cursors = sa.Table(
+    "mailbox_cursors", metadata,
+    sa.Column("mailbox", sa.String(300), primary_key=True),
+    sa.Column("folder", sa.String(300), primary_key=True),
+    sa.Column("uidvalidity", sa.BigInteger, nullable=False),
+    sa.Column("last_uid", sa.BigInteger, nullable=False),
 )

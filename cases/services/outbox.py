@@ -1,0 +1,75 @@
+"""Delivering what the outbox holds: each item once, in order per case, retried with
+backoff while a channel is down. Items are claimed with a lease so that two processes do
+not send the same item; one that was sent but whose delivery was not recorded (a crash in
+between) is sent again after the lease, with the same Message-ID, so a mail client shows it
+once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from cases.messaging import Channel, OutboxItem
+from cases.ports import DeliveryFailed, NotificationSender, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+
+
+def retry_delay(attempts: int, asked_s: float | None = None) -> timedelta:
+    """How long to wait before attempt `attempts + 1`: what the other side asked, else
+    30 s doubling per attempt, at most an hour."""
+    if asked_s is not None:
+        return timedelta(seconds=max(1.0, asked_s))
+    return timedelta(seconds=min(30 * 2 ** max(0, attempts - 1), 3600))
+
+
+@dataclass
+class DeliveryReport:
+    delivered: list[OutboxItem] = field(default_factory=list)
+    failed: list[tuple[OutboxItem, str]] = field(default_factory=list)
+
+
+def _attempt(item: OutboxItem, sender: NotificationSender | None) -> tuple[bool, str, float | None]:
+    if sender is None:
+        return False, f"no sender is configured for {item.channel.value}", None
+    try:
+        sender.send(item)
+    except DeliveryFailed as failure:
+        return False, str(failure), failure.retry_after_s
+    except Exception as error:
+        log.exception("delivering outbox item %s failed unexpectedly", item.key)
+        return False, f"unexpected error: {error}", None
+    return True, "", None
+
+
+def deliver_outbox(
+    uow: UnitOfWork, senders: Mapping[Channel, NotificationSender], now: Callable[[], datetime],
+    limit: int = 200,
+) -> DeliveryReport:
+    """Deliver due items until none is left or `limit` were tried."""
+    report = DeliveryReport()
+    while len(report.delivered) + len(report.failed) < limit:
+        started = now()
+        with uow:
+            items = uow.outbox.claim_due(started, started + LEASE, limit - len(report.delivered) - len(report.failed))
+            uow.commit()
+        if not items:
+            break
+        for item in items:
+            ok, error, asked = _attempt(item, senders.get(item.channel))
+            with uow:
+                if ok:
+                    uow.outbox.mark_delivered(item.id or 0, now())
+                    report.delivered.append(item)
+                else:
+                    retry_at = now() + retry_delay(item.attempts + 1, asked)
+                    uow.outbox.mark_failed(item.id or 0, error, retry_at)
+                    report.failed.append((item, error))
+                    log.warning("outbox item %s not delivered (attempt %d): %s; retry at %s",
+                                item.key, item.attempts + 1, error, retry_at.isoformat())
+                uow.commit()
+    return report

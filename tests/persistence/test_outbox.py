@@ -1,0 +1,143 @@
+"""The outbox and the message log on SQLite and PostgreSQL: queued in the case's transaction,
+delivered once, in order per case, retried with backoff; nested units of work."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from support import pacific
+
+from cases.messaging import Channel, MessageRecord, Outcome, OutboxItem
+from cases.persistence.repository import SqlUnitOfWork
+from cases.ports import DeliveryFailed
+from cases.services.outbox import deliver_outbox, retry_delay
+
+START = pacific(2026, 11, 30, 9)
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class RecordingSender:
+    """Fails for the recipients in `down` (with an optional Retry-After), records the rest."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.down: dict[str, float | None] = {}
+
+    def send(self, item: OutboxItem) -> None:
+        if item.recipient in self.down:
+            raise DeliveryFailed("503 try later", self.down[item.recipient])
+        self.sent.append(item.key)
+
+
+def queue(engine: Engine, key: str, case: str | None, recipient: str = "a@example.com", at: datetime = START) -> bool:
+    with SqlUnitOfWork(engine) as uow:
+        added = uow.outbox.add(OutboxItem(key=key, channel=Channel.EMAIL, recipient=recipient,
+                                          payload={"body": key}, created_at=at, case_number=case))
+        uow.commit()
+    return added
+
+
+def test_queueing_is_idempotent_on_the_key(engine: Engine) -> None:
+    assert queue(engine, "ack-1", "IC-2026-00001")
+    assert not queue(engine, "ack-1", "IC-2026-00001")
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.outbox.backlog() == 1
+
+
+def test_each_item_is_delivered_once_in_order_per_case(engine: Engine) -> None:
+    for key, case in [("a1", "A"), ("b1", "B"), ("a2", "A"), ("a3", "A"), ("n1", None)]:
+        queue(engine, key, case)
+    sender, clock = RecordingSender(), Clock(START)
+    report = deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock)
+    assert len(report.delivered) == 5
+    assert [k for k in sender.sent if k.startswith("a")] == ["a1", "a2", "a3"]
+    assert deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock).delivered == []
+    assert sorted(sender.sent) == ["a1", "a2", "a3", "b1", "n1"]
+
+
+def test_a_failing_item_holds_back_its_case_only_and_is_retried_later(engine: Engine) -> None:
+    queue(engine, "a1", "A", recipient="down@example.com")
+    queue(engine, "a2", "A")
+    queue(engine, "b1", "B")
+    sender, clock = RecordingSender(), Clock(START)
+    sender.down["down@example.com"] = 120.0
+    report = deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock)
+    assert sender.sent == ["b1"]
+    assert [(item.key, error) for item, error in report.failed] == [("a1", "503 try later")]
+    clock.at = START + timedelta(seconds=60)  # before Retry-After: nothing to do
+    assert deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock).failed == []
+    del sender.down["down@example.com"]
+    clock.at = START + timedelta(seconds=121)
+    deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock)
+    assert sender.sent == ["b1", "a1", "a2"]
+
+
+def test_a_claimed_item_is_not_sent_by_a_second_process_until_its_lease_ends(engine: Engine) -> None:
+    queue(engine, "a1", "A")
+    with SqlUnitOfWork(engine) as uow:
+        claimed = uow.outbox.claim_due(START, START + timedelta(minutes=5), 10)
+        uow.commit()
+    assert [i.key for i in claimed] == ["a1"]
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.outbox.claim_due(START + timedelta(minutes=4), START + timedelta(minutes=9), 10) == []
+        again = uow.outbox.claim_due(START + timedelta(minutes=6), START + timedelta(minutes=11), 10)
+    assert [(i.key, i.attempts) for i in again] == [("a1", 1)]
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 10)] == [30, 60, 120, 3600]
+    assert retry_delay(1, 7.5) == timedelta(seconds=7.5)
+
+
+def test_replies_per_recipient_are_counted_for_the_rate_limit(engine: Engine) -> None:
+    for n in range(3):
+        queue(engine, f"r{n}", None, recipient="robot@example.com", at=START + timedelta(minutes=n))
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.outbox.sent_since(Channel.EMAIL, "robot@example.com", START + timedelta(minutes=1)) == 2
+        assert uow.outbox.sent_since(Channel.SLACK, "robot@example.com", START) == 0
+
+
+def test_message_log_records_replaces_and_lists_quarantine(engine: Engine) -> None:
+    record = MessageRecord(dedupe_key="<m1@x>", mailbox="INBOX", processed_at=START, outcome=Outcome.QUARANTINED,
+                           sender="a@example.com", subject="app", detail="bad PDF", raw_path="ab" * 32)
+    with SqlUnitOfWork(engine) as uow:
+        uow.messages.record(record)
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        [listed] = uow.messages.quarantined()
+        assert (listed.dedupe_key, listed.detail) == ("<m1@x>", "bad PDF")
+        assert uow.messages.by_id(listed.id or 0) == listed
+        uow.messages.record(MessageRecord("<m1@x>", "INBOX", START, Outcome.NEW_CASE, case_number="IC-2026-00001"))
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        found = uow.messages.find("<m1@x>")
+        assert found is not None
+        assert (found.outcome, found.case_number) == (Outcome.NEW_CASE, "IC-2026-00001")
+        assert uow.messages.quarantined() == []
+
+
+def test_nested_units_of_work_commit_with_the_outer_one(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    with pytest.raises(RuntimeError, match="outer fails"), uow:
+        with uow:
+            uow.outbox.add(OutboxItem("inner", Channel.EMAIL, "a@example.com", {}, START))
+            uow.commit()  # joins the outer transaction: nothing is written yet
+        raise RuntimeError("outer fails")
+    with SqlUnitOfWork(engine) as check:
+        assert check.outbox.backlog() == 0
+    with uow:
+        with uow:
+            uow.outbox.add(OutboxItem("inner", Channel.EMAIL, "a@example.com", {}, START))
+            uow.commit()
+        uow.commit()
+    with SqlUnitOfWork(engine) as check:
+        assert check.outbox.backlog() == 1
