@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from support import pacific
 
-from cases.messaging import Channel, MessageRecord, Outcome, OutboxItem
+from cases.messaging import Channel, MessageRecord, OutboxItem, Outcome
 from cases.persistence.repository import SqlUnitOfWork
 from cases.ports import DeliveryFailed
 from cases.services.outbox import deliver_outbox, retry_delay
@@ -125,13 +125,18 @@ def test_message_log_records_replaces_and_lists_quarantine(engine: Engine) -> No
         assert uow.messages.quarantined() == []
 
 
-def test_nested_units_of_work_commit_with_the_outer_one(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
-    with pytest.raises(RuntimeError, match="outer fails"), uow:
+def _inner_then_fail(uow: SqlUnitOfWork) -> None:
+    with uow:
         with uow:
             uow.outbox.add(OutboxItem("inner", Channel.EMAIL, "a@example.com", {}, START))
             uow.commit()  # joins the outer transaction: nothing is written yet
         raise RuntimeError("outer fails")
+
+
+def test_nested_units_of_work_commit_with_the_outer_one(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    with pytest.raises(RuntimeError, match="outer fails"):
+        _inner_then_fail(uow)
     with SqlUnitOfWork(engine) as check:
         assert check.outbox.backlog() == 0
     with uow:
