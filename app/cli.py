@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from app.cli_case import case
+from app.cli_case_records import RECORD_COMMANDS
 from app.context import DeskContext, pass_context
 from app.demo import demo
 from app.rules_files import SHIPPED_RULES, load_catalog
@@ -66,6 +68,8 @@ def rules_check(context: DeskContext) -> None:
 
 
 def _register_subcommands() -> None:
+    for command in RECORD_COMMANDS:
+        case.add_command(command)
     cli.add_command(case)
     cli.add_command(demo)
 
@@ -82,30 +86,39 @@ def _log_internal_error(log_dir: Path) -> Path | None:
     return path
 
 
+def _log_dir() -> Path:
+    try:
+        return load_settings().log_dir
+    except SettingsError:
+        return Path("var/log")
+
+
+def _explain(error: Exception) -> tuple[int, str]:
+    """The exit status and the one line a user sees for an error that ended the command."""
+    if isinstance(error, click.exceptions.Abort):
+        return 130, "aborted"
+    if isinstance(error, SettingsError):
+        return 2, f"error: settings are not usable:\n{error}"
+    if isinstance(error, DeskError):
+        return 1, f"error: {error}"
+    path = _log_internal_error(_log_dir())
+    if isinstance(error, OperationalError):
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+        return 3, f"error: cannot reach the database ({reason}); check ICDESK_DATABASE_URL"
+    where = f"; details in {path}" if path else ""
+    return 70, f"internal error: icdesk could not finish{where}"
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI: users see one line per error, never a traceback."""
     _register_subcommands()
     run: Callable[..., Any] = cli.main
     try:
         return run(args=argv, prog_name="icdesk", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return sys.exit(130)
     except click.ClickException as error:
         error.show()
         return sys.exit(error.exit_code)
-    except SettingsError as error:
-        click.echo(f"error: settings are not usable:\n{error}", err=True)
-        return sys.exit(2)
-    except DeskError as error:
-        click.echo(f"error: {error}", err=True)
-        return sys.exit(1)
-    except Exception:  # noqa: BLE001 - the boundary: log the traceback, tell the user where
-        try:
-            log_dir = load_settings().log_dir
-        except SettingsError:
-            log_dir = Path("var/log")
-        path = _log_internal_error(log_dir)
-        where = f"; details in {path}" if path else ""
-        click.echo(f"internal error: icdesk could not finish{where}", err=True)
-        return sys.exit(70)
+    except Exception as error:  # noqa: BLE001 - the boundary: explain, log ours with the traceback
+        status, line = _explain(error)
+        click.echo(line, err=True)
+        return sys.exit(status)

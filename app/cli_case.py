@@ -5,8 +5,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +23,12 @@ from cases.stages import parse_stage
 ACTOR_OPTION = click.option("--as", "actor", default=None, help="who is acting (default: your login name)")
 
 
-def _actor(actor: str | None) -> str:
-    return actor or getpass.getuser()
+def acting_user(actor: str | None) -> str:
+    """Who is acting: `--as NAME`, else the login name (kept in every event of the log)."""
+    name = (actor or getpass.getuser()).strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("--as wants a name of 1 to 120 characters")
+    return name
 
 
 def _load_json(path: Path) -> Any:
@@ -65,9 +67,9 @@ def case_new(context: DeskContext, source: Path, received_at: str | None, custom
     desk = context.desk()
     application = application_from_contract(_load_json(source), customer_class)
     moment = parse_timestamp(received_at) or desk.now()
-    documents = tuple(_document(spec, moment) for spec in attach)
+    documents = tuple(document_from_file(spec, moment) for spec in attach)
     number = services.register_application(
-        desk.unit_of_work(), desk.book, application, moment, _actor(actor), documents=documents,
+        desk.unit_of_work(), desk.book, application, moment, acting_user(actor), documents=documents,
     )
     if as_json:
         _print_case(context, number, True)
@@ -75,7 +77,7 @@ def case_new(context: DeskContext, source: Path, received_at: str | None, custom
         click.echo(number)
 
 
-def _document(spec: str, received_at: Any) -> Document:
+def document_from_file(spec: str, received_at: Any) -> Document:
     kind, _, name = spec.partition("=")
     if not kind or not name:
         raise InvalidInput(f"--attach wants KIND=FILE, e.g. one_line_diagram=diagram.pdf, not {spec!r}")
@@ -127,113 +129,22 @@ def case_show(context: DeskContext, number: str, as_json: bool, with_history: bo
 def case_advance(context: DeskContext, number: str, stage: str, note: str | None, actor: str | None) -> None:
     desk = context.desk()
     number, target = normalise_case_number(number), parse_stage(stage)
-    before = services.advance_stage(desk.unit_of_work(), desk.book, number, target, desk.now(), _actor(actor), note)
+    before = services.advance_stage(desk.unit_of_work(), desk.book, number, target, desk.now(),
+                                    acting_user(actor), note)
     click.echo(f"{number}: {before.label} → {target.label}")
-
-
-@case.command("pay", help="Record a fee payment: AMOUNT in dollars and its REFERENCE.")
-@click.argument("number")
-@click.argument("amount")
-@click.argument("reference")
-@ACTOR_OPTION
-@pass_context
-def case_pay(context: DeskContext, number: str, amount: str, reference: str, actor: str | None) -> None:
-    desk = context.desk()
-    try:
-        dollars = Decimal(amount.replace("$", "").replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"{amount!r} is not an amount of dollars") from None
-    result = services.record_payment(desk.unit_of_work(), desk.book, normalise_case_number(number),
-                                     dollars, reference, desk.now(), _actor(actor))
-    due = "no fee set" if result.fee_due_usd is None else f"fee ${result.fee_due_usd:,.2f}"
-    click.echo(f"recorded ${dollars:,.2f}: {due}, paid ${result.fee_paid_usd:,.2f}"
-               + (f" — {result.discrepancy}" if result.discrepancy else ""))
-
-
-@case.command("note", help="Add a note to a case.")
-@click.argument("number")
-@click.argument("text")
-@ACTOR_OPTION
-@pass_context
-def case_note(context: DeskContext, number: str, text: str, actor: str | None) -> None:
-    desk = context.desk()
-    services.add_note(desk.unit_of_work(), normalise_case_number(number), text, desk.now(), _actor(actor))
-    click.echo("note added")
-
-
-@case.command("issue", help="Log something the customer raised (a question, a complaint).")
-@click.argument("number")
-@click.argument("text")
-@ACTOR_OPTION
-@pass_context
-def case_issue(context: DeskContext, number: str, text: str, actor: str | None) -> None:
-    desk = context.desk()
-    index = services.log_issue(desk.unit_of_work(), normalise_case_number(number), text, desk.now(), _actor(actor))
-    click.echo(f"issue #{index} logged")
-
-
-@case.command("resolve", help="Record how customer issue INDEX of a case was resolved.")
-@click.argument("number")
-@click.argument("index", type=click.IntRange(min=1))
-@click.argument("resolution")
-@ACTOR_OPTION
-@pass_context
-def case_resolve(context: DeskContext, number: str, index: int, resolution: str, actor: str | None) -> None:
-    desk = context.desk()
-    services.resolve_issue(desk.unit_of_work(), normalise_case_number(number), index, resolution, desk.now(),
-                           _actor(actor))
-    click.echo(f"issue #{index} resolved")
-
-
-@case.command("issues", help="Search customer issues and their resolutions across all cases.")
-@click.option("--search", "text", default="", help="words to look for (default: list all)")
-@pass_context
-def case_issues(context: DeskContext, text: str) -> None:
-    desk = context.desk()
-    for issue in desk.reader().search_issues(text):
-        state = f"resolved: {issue.resolution}" if issue.resolution else "open"
-        opened = desk.book.calendar.local_date(issue.opened_at).isoformat()
-        click.echo(f"{issue.number} #{issue.index} {opened} {issue.opened_by}: {issue.text} — {state}")
 
 
 @case.command("notice", help="Record that the completeness notice was sent to the applicant.")
 @click.argument("number")
+@click.option("--at", "sent_at", help="when it was sent, ISO 8601 with offset (default: now)")
 @ACTOR_OPTION
 @pass_context
-def case_notice(context: DeskContext, number: str, actor: str | None) -> None:
+def case_notice(context: DeskContext, number: str, sent_at: str | None, actor: str | None) -> None:
     desk = context.desk()
     missing = services.send_completeness_notice(
-        desk.unit_of_work(), desk.book, normalise_case_number(number), desk.now(), _actor(actor))
+        desk.unit_of_work(), desk.book, normalise_case_number(number), parse_timestamp(sent_at) or desk.now(),
+        acting_user(actor))
     click.echo("notice recorded: " + ("missing " + "; ".join(missing) if missing else "complete"))
-
-
-@case.command("extend", help="Extend a clock by agreement: CLOCK name, new due DATE (YYYY-MM-DD).")
-@click.argument("number")
-@click.argument("clock")
-@click.argument("due", type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.option("--agreed-by", required=True, help="who agreed to the extension")
-@click.option("--reason")
-@ACTOR_OPTION
-@pass_context
-def case_extend(context: DeskContext, number: str, clock: str, due: Any, agreed_by: str,
-                reason: str | None, actor: str | None) -> None:
-    desk = context.desk()
-    new_due: date = due.date()
-    before = services.extend_clock(desk.unit_of_work(), normalise_case_number(number), clock, new_due,
-                                   agreed_by, desk.now(), _actor(actor), reason)
-    click.echo(f"{clock}: due {before.isoformat()} → {new_due.isoformat()} (agreed by {agreed_by})")
-
-
-@case.command("done", help="Mark a case's task done (TASK: its number on the card, or its kind).")
-@click.argument("number")
-@click.argument("task")
-@ACTOR_OPTION
-@pass_context
-def case_done(context: DeskContext, number: str, task: str, actor: str | None) -> None:
-    desk = context.desk()
-    moved = services.complete_task(desk.unit_of_work(), desk.book, normalise_case_number(number), task,
-                                   desk.now(), _actor(actor))
-    click.echo("task done" + (f"; case moved to {moved.label}" if moved else ""))
 
 
 @case.command("sweep", help="Lapse overdue clocks and apply deemed outcomes (as of --today).")

@@ -48,4 +48,6 @@ def parse_timestamp(text: str | None) -> datetime | None:
         raise click.BadParameter(f"{text!r} is not an ISO 8601 time like 2026-11-25T16:30:00-08:00") from None
     if moment.tzinfo is None:
         raise click.BadParameter(f"{text!r} has no UTC offset; add one, e.g. -08:00")
+    if not 2000 <= moment.year <= 2200:
+        raise click.BadParameter(f"{text!r} is not a plausible time of receipt")
     return moment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, time
+from datetime import datetime, time
 from importlib import resources
 from typing import Any
 
@@ -18,17 +18,10 @@ from cases.applications import application_from_contract
 from cases.entities import Document
 
 
-def _business_days_before(desk: Desk, today: date, count: int) -> date:
-    day, calendar = today, desk.book.calendar
-    for _ in range(count):
-        day = date.fromordinal(day.toordinal() - 1)
-        while not calendar.is_business_day(day):
-            day = date.fromordinal(day.toordinal() - 1)
-    return day
-
-
 def _received_at(desk: Desk, sample: dict[str, Any]) -> datetime:
-    day = _business_days_before(desk, desk.today(), int(sample["received_business_days_ago"]))
+    day = desk.today()
+    for _ in range(int(sample["received_business_days_ago"])):
+        day = desk.book.calendar.previous_business_day(day)
     return datetime.combine(day, time.fromisoformat(sample["received_time"]), desk.book.calendar.zone)
 
 

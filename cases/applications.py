@@ -7,6 +7,7 @@ core could not use, with a message that names the offending key.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,10 +16,18 @@ from cases.errors import InvalidInput
 from cases.parties import Applicant, CustomerClass, Facility, Installer, Program, Site, from_mapping
 
 _NUMBERS = ("nameplate_kw_ac", "nameplate_kw_dc", "export_kw", "storage_kwh", "storage_kw")
+GENERATOR_TYPES = frozenset({"solar", "wind", "hydro", "storage", "solar_storage", "fuel_cell", "other"})
+# The longest text the database keeps for a name, address or number (longer input is refused
+# with a message rather than cut or failing half-way on PostgreSQL).
+LONGEST_TEXT = 300
+# Larger than any generator that could apply (10 MW is the small generator limit).
+LARGEST_KW = 1_000_000.0
 
 
 @dataclass(frozen=True)
 class Application:
+    """A parsed application, typed and checked, ready to register."""
+
     program: Program | None
     customer_class: CustomerClass
     applicant: Applicant
@@ -39,11 +48,23 @@ def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
+def _checked_number(key: str, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or not 0 <= value <= LARGEST_KW:
+        raise InvalidInput(f"'generator.{key}' must be a non-negative number of kW/kWh, not {value!r}")
+
+
 def _checked_facility(raw: dict[str, Any]) -> Facility:
     for key in _NUMBERS:
-        value = raw.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
-            raise InvalidInput(f"'generator.{key}' must be a non-negative number of kW/kWh, not {value!r}")
+        _checked_number(key, raw.get(key))
+    kind = raw.get("type")
+    if kind is not None and kind not in GENERATOR_TYPES:
+        raise InvalidInput(f"'generator.type' must be one of {', '.join(sorted(GENERATOR_TYPES))} or null, "
+                           f"not {kind!r}")
+    for key in ("inverter_manufacturer", "inverter_model"):
+        _checked_text(f"generator.{key}", raw.get(key))
     quantity = raw.get("inverter_quantity")
     if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0):
         raise InvalidInput(f"'generator.inverter_quantity' must be a whole number, not {quantity!r}")
@@ -57,10 +78,18 @@ def _checked_facility(raw: dict[str, Any]) -> Facility:
     })
 
 
+def _checked_text(name: str, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be text or null, not {value!r}")
+    if len(value) > LONGEST_TEXT:
+        raise InvalidInput(f"'{name}' is {len(value)} characters long; at most {LONGEST_TEXT} are kept")
+
+
 def _strings(kind: type[Any], raw: dict[str, Any], section: str) -> Any:
     for key, value in raw.items():
-        if value is not None and not isinstance(value, str):
-            raise InvalidInput(f"'{section}.{key}' must be text or null, not {value!r}")
+        _checked_text(f"{section}.{key}", value)
     return from_mapping(kind, raw)
 
 
@@ -83,6 +112,9 @@ def application_from_contract(data: Any, customer_class: str | None = None) -> A
             f"customer class must be residential, non_residential or unknown, not {chosen_class!r}"
         ) from None
     signature = _section(data, "signature")
+    signed = signature.get("signed", False)
+    if not isinstance(signed, bool):
+        raise InvalidInput(f"'signature.signed' must be true or false, not {signed!r}")
     signed_on = signature.get("date")
     try:
         signature_date = date.fromisoformat(signed_on) if signed_on else None
@@ -95,7 +127,7 @@ def application_from_contract(data: Any, customer_class: str | None = None) -> A
         site=_strings(Site, _section(data, "site"), "site"),
         installer=_strings(Installer, _section(data, "installer"), "installer"),
         facility=_checked_facility(_section(data, "generator")),
-        signed=bool(signature.get("signed")),
+        signed=signed,
         signature_date=signature_date,
         document_type=str(data.get("document_type") or "application"),
     )

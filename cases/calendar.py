@@ -22,6 +22,8 @@ _SATURDAY = 5
 
 
 class BusinessCalendar:
+    """Which days count, and date arithmetic in business days (all dates are Pacific)."""
+
     def __init__(
         self,
         *,
@@ -40,19 +42,15 @@ class BusinessCalendar:
         self.receipt_cutoff = receipt_cutoff
         self._legal_holidays = lru_cache(maxsize=64)(self._legal_holidays_of)
 
-    def _legal_holidays_of(self, year: int) -> frozenset[date]:
-        table = holidays.country_holidays(
-            self._country, subdiv=self._subdivision, years=year, observed=True
-        )
-        return frozenset(table.keys())
+    def _legal_holidays_of(self, year: int) -> dict[date, str]:
+        table = holidays.country_holidays(self._country, subdiv=self._subdivision, years=year, observed=True)
+        return {day: str(name) for day, name in table.items()}
 
     def holiday_name(self, day: date) -> str | None:
         """The legal holiday or closure on `day`, for messages ("Thanksgiving Day")."""
-        if day in self._legal_holidays(day.year):
-            table = holidays.country_holidays(
-                self._country, subdiv=self._subdivision, years=day.year, observed=True
-            )
-            return str(table.get(day))
+        name = self._legal_holidays(day.year).get(day)
+        if name is not None:
+            return name
         return "utility closure" if day in self._closed else None
 
     def is_business_day(self, day: date) -> bool:
@@ -66,6 +64,13 @@ class BusinessCalendar:
         day += timedelta(days=1)
         while not self.is_business_day(day):
             day += timedelta(days=1)
+        return day
+
+    def previous_business_day(self, day: date) -> date:
+        """The last business day strictly before `day`."""
+        day -= timedelta(days=1)
+        while not self.is_business_day(day):
+            day -= timedelta(days=1)
         return day
 
     def add_business_days(self, anchor: date, days: int) -> date:

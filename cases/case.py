@@ -43,6 +43,8 @@ def _jsonable(value: Any) -> Any:
 
 @dataclass(eq=False)
 class Case:
+    """One interconnection application, from receipt to closure, with its audit log."""
+
     number: str
     received_at: datetime
     program: Program
@@ -150,8 +152,9 @@ class Case:
 
     def move_to(self, target: Stage, at: datetime, actor: str, note: str | None = None) -> None:
         """Move to `target` if the process allows it from the current stage."""
-        if not is_allowed(self.stage, target):
-            allowed = [stage.value for stage in allowed_next(self.stage)]
+        net_metering = self.program == Program.NET_METERING
+        if not is_allowed(self.stage, target, net_metering=net_metering):
+            allowed = [stage.value for stage in allowed_next(self.stage, net_metering=net_metering)]
             raise IllegalTransition(self.number, self.stage.value, target.value, allowed)
         before = self.stage
         self.stage = target
@@ -209,6 +212,13 @@ class Case:
         status = ClockStatus.MET if on <= clock.due_on else ClockStatus.LAPSED
         before, clock.status, clock.stopped_on = clock.status, status, on
         self.record(at, actor, "clock stopped", {f"clock {clock.name}": (before.value, status.value)})
+
+    def cancel_clock(self, clock: Clock, at: datetime, actor: str, reason: str) -> None:
+        """Drop a running clock that no longer applies (the case was withdrawn, or became
+        incomplete again); the event log keeps what it was."""
+        self.clocks.remove(clock)
+        self.record(at, actor, "clock cancelled",
+                    {f"clock {clock.name}": (f"due {clock.due_on.isoformat()}", None)}, reason)
 
     def lapse_clock(self, clock: Clock, at: datetime, actor: str) -> None:
         """Record that a clock's due date passed without its event."""

@@ -15,6 +15,8 @@ from typing import Any
 
 
 class Team(StrEnum):
+    """Who does a task: coordination, protection engineering, metering or billing."""
+
     COORDINATOR = "coordinator"
     PROTECTION = "protection"
     METERING = "metering"
@@ -22,12 +24,16 @@ class Team(StrEnum):
 
 
 class TaskStatus(StrEnum):
+    """Whether a task is still to do."""
+
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
 
 
 class ClockStatus(StrEnum):
+    """running, met (in time), lapsed (late or never), extended (running to an agreed later date)."""
+
     RUNNING = "running"
     MET = "met"
     LAPSED = "lapsed"
@@ -51,6 +57,8 @@ class Document:
 
 @dataclass(eq=False)
 class Task:
+    """Work for a team on a case, with a due date (an internal target)."""
+
     team: Team
     kind: str
     title: str
@@ -89,6 +97,8 @@ class Clock:
 
 @dataclass(eq=False)
 class Payment:
+    """A fee payment as billing recorded it, in US dollars."""
+
     amount_usd: Decimal
     reference: str
     received_on: date
@@ -115,12 +125,16 @@ class CustomerIssue:
 
 @dataclass(eq=False)
 class Note:
+    """A free-text note by a person."""
+
     text: str
     author: str
     at: datetime
 
 
 class PurchaseOrderStatus(StrEnum):
+    """Where an equipment order stands."""
+
     REQUESTED = "requested"
     ORDERED = "ordered"
     RECEIVED = "received"
@@ -140,6 +154,8 @@ class PurchaseOrder:
 
 
 class MeetingKind(StrEnum):
+    """The meetings and visits a case can need."""
+
     REVIEW_MEETING = "review_meeting"
     SITE_VISIT = "site_visit"
     WITNESS_TEST = "witness_test"
@@ -149,6 +165,8 @@ class MeetingKind(StrEnum):
 
 @dataclass(eq=False)
 class Meeting:
+    """A scheduled meeting or site visit: when (aware time), where, who."""
+
     kind: MeetingKind
     starts_at: datetime
     location: str | None

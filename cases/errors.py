@@ -8,12 +8,16 @@ class DeskError(Exception):
 
 
 class CaseNotFound(DeskError):
+    """No case has this number."""
+
     def __init__(self, number: str) -> None:
         super().__init__(f"no case numbered {number}")
         self.number = number
 
 
 class IllegalTransition(DeskError):
+    """The process does not allow this stage change; the message lists what it allows."""
+
     def __init__(self, number: str, current: str, target: str, allowed: list[str]) -> None:
         nexts = ", ".join(allowed) if allowed else "none: the case is finished"
         super().__init__(
@@ -27,8 +31,3 @@ class InvalidInput(DeskError):
 
 class RuleFileError(DeskError):
     """A rule file that is missing, malformed or inconsistent."""
-
-
-class ConcurrentUpdate(DeskError):
-    def __init__(self, number: str) -> None:
-        super().__init__(f"{number} was changed by someone else at the same time; try again")

@@ -15,6 +15,8 @@ from typing import Any
 
 
 class Outcome(StrEnum):
+    """What became of an inbound message."""
+
     NEW_CASE = "new_case"
     SUPPLEMENT = "supplement"
     INSPECTION = "inspection"
@@ -44,6 +46,8 @@ class MessageRecord:
 
 
 class Channel(StrEnum):
+    """How a notification travels."""
+
     EMAIL = "email"
     SLACK = "slack"
 

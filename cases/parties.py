@@ -13,11 +13,15 @@ from typing import Any, TypeVar
 
 
 class Program(StrEnum):
+    """The rules an application falls under: net metering (OAR 860-039) or small generator (OAR 860-082)."""
+
     NET_METERING = "net_metering"
     SMALL_GENERATOR = "small_generator"
 
 
 class CustomerClass(StrEnum):
+    """Residential customers have a lower net-metering limit (25 kW) than others (2 MW)."""
+
     RESIDENTIAL = "residential"
     NON_RESIDENTIAL = "non_residential"
     UNKNOWN = "unknown"
@@ -25,6 +29,8 @@ class CustomerClass(StrEnum):
 
 @dataclass(frozen=True)
 class Applicant:
+    """The interconnection customer; phone as 10 digits, e-mail lower-cased."""
+
     name: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -33,6 +39,8 @@ class Applicant:
 
 @dataclass(frozen=True)
 class Site:
+    """Where the generator connects: the service address and the utility's account and meter numbers."""
+
     address: str | None = None
     city: str | None = None
     state: str | None = None
@@ -43,6 +51,8 @@ class Site:
 
 @dataclass(frozen=True)
 class Installer:
+    """The installing contractor and its Oregon CCB licence number."""
+
     company: str | None = None
     contact: str | None = None
     email: str | None = None

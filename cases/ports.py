@@ -11,6 +11,8 @@ from cases.messaging import Channel, MessageRecord, OutboxItem
 
 
 class CaseRepository(Protocol):
+    """Cases by number, loaded for change inside a unit of work."""
+
     def add(self, case: Case) -> None:
         """Stage a new case for insertion at commit."""
 
@@ -34,6 +36,8 @@ class CaseRepository(Protocol):
 
 
 class MessageLog(Protocol):
+    """The record of inbound messages, for exactly-once processing and quarantine."""
+
     def find(self, dedupe_key: str) -> MessageRecord | None:
         """The record of an inbound message already handled, if any."""
 
@@ -48,6 +52,8 @@ class MessageLog(Protocol):
 
 
 class Outbox(Protocol):
+    """Notifications waiting to be delivered."""
+
     def add(self, item: OutboxItem) -> bool:
         """Queue a notification; False when one with the same key was queued before."""
 

@@ -16,6 +16,8 @@ from cases.parties import as_dict
 
 @dataclass(frozen=True)
 class ClockView:
+    """A clock as status answers show it; `business_days_left` is None once it stopped."""
+
     name: str
     title: str
     citation: str
@@ -28,6 +30,8 @@ class ClockView:
 
 @dataclass(frozen=True)
 class TaskView:
+    """A team task as listings show it."""
+
     team: str
     kind: str
     title: str
@@ -38,6 +42,8 @@ class TaskView:
 
 @dataclass(frozen=True)
 class EventView:
+    """One entry of the audit log."""
+
     at: datetime
     actor: str
     action: str
@@ -47,6 +53,8 @@ class EventView:
 
 @dataclass(frozen=True)
 class DocumentView:
+    """A received document; `received_on` is the Pacific date."""
+
     kind: str
     filename: str
     sha256: str
@@ -56,6 +64,8 @@ class DocumentView:
 
 @dataclass(frozen=True)
 class CaseView:
+    """Everything the read side shows about a case, frozen."""
+
     number: str
     program: str
     customer_class: str
@@ -92,6 +102,9 @@ class CaseReader(Protocol):
     def list_cases(self, *, stage: str | None = None, tier: int | None = None,
                    overdue_on: date | None = None) -> list[CaseView]:
         """Cases in number order, filtered by stage, tier, or overdue on a day."""
+
+    def search_issues(self, text: str) -> list[IssueView]:
+        """Customer issues whose text or resolution mentions `text`, across all cases."""
 
 
 def case_view(case: Case, calendar: BusinessCalendar, today: date) -> CaseView:
@@ -130,51 +143,33 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _clock_json(clock: ClockView) -> dict[str, Any]:
+    return {"name": clock.name, "title": clock.title, "citation": clock.citation,
+            "started_on": clock.started_on.isoformat(), "due_on": clock.due_on.isoformat(),
+            "status": clock.status, "verified": clock.verified}
+
+
+def _task_json(task: TaskView) -> dict[str, Any]:
+    return {"team": task.team, "kind": task.kind, "title": task.title, "status": task.status,
+            "assignee": task.assignee, "due_on": task.due_on.isoformat() if task.due_on else None}
+
+
 def to_contract(view: CaseView, calendar: BusinessCalendar) -> dict[str, Any]:
     """The JSON object of `icdesk case show --json` (the contract other tools rely on)."""
     return {
-        "number": view.number,
-        "program": view.program,
-        "customer_class": view.customer_class,
-        "tier": view.tier,
-        "tier_reasons": list(view.tier_reasons),
-        "eligible": view.eligible,
-        "stage": view.stage,
-        "complete": view.complete,
-        "missing": list(view.missing),
-        "flags": list(view.flags),
-        "fee_due_usd": _money(view.fee_due_usd),
-        "fee_paid_usd": _money(view.fee_paid_usd),
-        "received_at": view.received_at.astimezone(calendar.zone).isoformat(),
-        "rule_version": view.rule_version,
-        "clocks": [
-            {"name": c.name, "title": c.title, "citation": c.citation,
-             "started_on": c.started_on.isoformat(), "due_on": c.due_on.isoformat(),
-             "status": c.status, "verified": c.verified}
-            for c in view.clocks
-        ],
-        "tasks": [
-            {"team": t.team, "kind": t.kind, "title": t.title, "status": t.status,
-             "assignee": t.assignee, "due_on": t.due_on.isoformat() if t.due_on else None}
-            for t in view.tasks
-        ],
-        "events": [
-            {"at": e.at.astimezone(calendar.zone).isoformat(), "actor": e.actor, "action": e.action,
-             "changes": e.changes, "note": e.note}
-            for e in view.events
-        ],
-        "applicant": view.applicant,
-        "site": view.site,
-        "installer": view.installer,
-        "facility": view.facility,
-        "documents": [
-            {"kind": d.kind, "filename": d.filename, "sha256": d.sha256,
-             "received_on": d.received_on.isoformat()}
-            for d in view.documents
-        ],
-        "message_ids": list(view.message_ids),
-        "notes": list(view.notes),
-        "issues": list(view.issues),
+        "number": view.number, "program": view.program, "customer_class": view.customer_class,
+        "tier": view.tier, "tier_reasons": list(view.tier_reasons), "eligible": view.eligible,
+        "stage": view.stage, "complete": view.complete, "missing": list(view.missing), "flags": list(view.flags),
+        "fee_due_usd": _money(view.fee_due_usd), "fee_paid_usd": _money(view.fee_paid_usd),
+        "received_at": view.received_at.astimezone(calendar.zone).isoformat(), "rule_version": view.rule_version,
+        "clocks": [_clock_json(c) for c in view.clocks],
+        "tasks": [_task_json(t) for t in view.tasks],
+        "events": [{"at": e.at.astimezone(calendar.zone).isoformat(), "actor": e.actor, "action": e.action,
+                    "changes": e.changes, "note": e.note} for e in view.events],
+        "applicant": view.applicant, "site": view.site, "installer": view.installer, "facility": view.facility,
+        "documents": [{"kind": d.kind, "filename": d.filename, "sha256": d.sha256,
+                       "received_on": d.received_on.isoformat()} for d in view.documents],
+        "message_ids": list(view.message_ids), "notes": list(view.notes), "issues": list(view.issues),
     }
 
 

@@ -13,6 +13,8 @@ from cases.rules.schema import RuleSet
 
 @dataclass(frozen=True)
 class RuleBook:
+    """The rules (by version) and the calendar the services consult."""
+
     catalog: RuleCatalog
     calendar: BusinessCalendar
 

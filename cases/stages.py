@@ -14,6 +14,8 @@ from cases.errors import InvalidInput
 
 
 class Stage(StrEnum):
+    """Where a case is in the utility's process."""
+
     RECEIVED = "received"
     INCOMPLETE = "incomplete"
     COMPLETE = "complete"
@@ -54,24 +56,47 @@ _FORWARD: dict[Stage, tuple[Stage, ...]] = {
     Stage.CONSTRUCTION: (Stage.LOCAL_INSPECTION_PASSED,),
     Stage.LOCAL_INSPECTION_PASSED: (Stage.UTILITY_INSPECTION,),
     Stage.UTILITY_INSPECTION: (Stage.METER_EXCHANGED,),
-    # Small generators are not enrolled on net-metering billing; they close after metering.
-    Stage.METER_EXCHANGED: (Stage.BILLING_ENROLLED, Stage.CLOSED),
+    Stage.METER_EXCHANGED: (Stage.BILLING_ENROLLED,),
     Stage.BILLING_ENROLLED: (Stage.CLOSED,),
 }
 
+# The order of the main line, to tell whether a case is already past a stage.
+PROCESS_ORDER = (
+    Stage.RECEIVED, Stage.INCOMPLETE, Stage.COMPLETE, Stage.IN_REVIEW, Stage.APPROVED,
+    Stage.APPROVED_WITH_CONDITIONS, Stage.AGREEMENT_EXECUTED, Stage.CONSTRUCTION,
+    Stage.LOCAL_INSPECTION_PASSED, Stage.UTILITY_INSPECTION, Stage.METER_EXCHANGED,
+    Stage.BILLING_ENROLLED, Stage.CLOSED,
+)
 
-def allowed_next(current: Stage) -> tuple[Stage, ...]:
-    """Every stage reachable in one move from `current`, in process order."""
+
+def allowed_next(current: Stage, *, net_metering: bool = True) -> tuple[Stage, ...]:
+    """Every stage reachable in one move from `current`, in process order.
+
+    Small generators are not enrolled on net-metering billing: they close after the meter.
+    Deemed withdrawal is the rule's answer to a lapsed cure period, so only an incomplete
+    application can be deemed withdrawn; the applicant can withdraw any open case.
+    """
     if current in TERMINAL:
         return ()
     forward = _FORWARD.get(current, ())
-    withdrawals = (Stage.WITHDRAWN, Stage.DEEMED_WITHDRAWN) if current != Stage.DENIED else ()
-    return forward + withdrawals
+    if current == Stage.METER_EXCHANGED and not net_metering:
+        forward = (Stage.CLOSED,)
+    if current == Stage.DENIED:
+        return forward
+    deemed = (Stage.DEEMED_WITHDRAWN,) if current == Stage.INCOMPLETE else ()
+    return (*forward, Stage.WITHDRAWN, *deemed)
 
 
-def is_allowed(current: Stage, target: Stage) -> bool:
+def is_allowed(current: Stage, target: Stage, *, net_metering: bool = True) -> bool:
     """Whether the process allows moving straight from `current` to `target`."""
-    return target in allowed_next(current)
+    return target in allowed_next(current, net_metering=net_metering)
+
+
+def reached(current: Stage, stage: Stage) -> bool:
+    """Whether a case at `current` is at or past `stage` on the main line."""
+    if current not in PROCESS_ORDER or stage not in PROCESS_ORDER:
+        return current == stage
+    return PROCESS_ORDER.index(current) >= PROCESS_ORDER.index(stage)
 
 
 def parse_stage(text: str) -> Stage:

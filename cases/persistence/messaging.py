@@ -14,6 +14,8 @@ from cases.persistence import tables
 
 
 class SqlMessageLog:
+    """The inbound message log over SQL."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -49,6 +51,8 @@ class SqlMessageLog:
 
 
 class SqlOutbox:
+    """The outbox over SQL."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 

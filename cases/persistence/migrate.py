@@ -15,6 +15,8 @@ _SCRIPTS = Path(__file__).with_name("migrations")
 
 
 class SchemaState(Enum):
+    """Where a database stands against this version's migrations."""
+
     FRESH = "fresh"
     CURRENT = "current"
     BEHIND = "behind"

@@ -18,6 +18,8 @@ from cases.stages import TERMINAL, parse_stage
 
 
 class SqlCaseReader:
+    """Read access to cases for listings and status answers, without locks."""
+
     def __init__(self, engine: Engine, calendar: BusinessCalendar, today: date) -> None:
         self._engine = engine
         self._calendar = calendar

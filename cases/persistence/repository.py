@@ -22,6 +22,8 @@ from cases.stages import TERMINAL
 
 
 class SqlCaseRepository:
+    """Cases over SQLAlchemy, locked per case while they change."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 

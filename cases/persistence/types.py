@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from cases.money import CENT
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware timestamps stored in UTC; SQLite would otherwise drop the offset silently."""
@@ -41,7 +43,7 @@ class Money(TypeDecorator[Decimal]):
         return None if value is None else int((value * 100).to_integral_value())
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
-        return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
+        return None if value is None else (Decimal(value) / 100).quantize(CENT)
 
 
 def text_enum(enum: type[StrEnum]) -> sa.Enum:

@@ -6,12 +6,11 @@ acknowledgement ("a one-line diagram showing …").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cases.parties import Applicant, Facility, Installer, Program, Site
-from cases.rules.schema import FieldRequirement, RuleSet
+from cases.rules.schema import FieldRequirement, RuleSet, applies_to
 
 
 @dataclass(frozen=True)
@@ -44,27 +43,33 @@ def _present(requirement: FieldRequirement, facts: ApplicationFacts) -> bool:
     return value not in (None, "")
 
 
-def _applies(programs: Iterable[Program], tiers: Iterable[int] | None, facts: ApplicationFacts) -> bool:
-    if facts.program not in programs:
-        return False
-    return tiers is None or (facts.tier is not None and facts.tier in tiers)
-
-
 def missing_items(rules: RuleSet, facts: ApplicationFacts) -> list[str]:
     """Everything the applicant still has to supply, empty when the application is complete."""
     spec = rules.completeness
     missing = []
     for requirement in spec.fields:
-        if not _applies(requirement.programs, requirement.tiers, facts):
+        if not applies_to(requirement.programs, requirement.tiers, facts.program, facts.tier):
             continue
         if requirement.inverter_only and facts.facility.inverter_based is False:
             continue
         if not _present(requirement, facts):
             missing.append(requirement.label)
     for document in spec.documents:
-        if _applies(document.programs, document.tiers, facts) and document.kind not in facts.document_kinds:
+        required = applies_to(document.programs, document.tiers, facts.program, facts.tier)
+        if required and document.kind not in facts.document_kinds:
             missing.append(document.label)
-    if facts.fee_due_usd is not None and facts.fee_paid_usd < facts.fee_due_usd:
-        balance = facts.fee_due_usd - facts.fee_paid_usd
-        missing.append(f"the application fee: ${balance:,.2f} outstanding of ${facts.fee_due_usd:,.2f}")
+    if spec.fee_gate.applies:
+        missing.extend(_fee_items(facts))
     return missing
+
+
+def _fee_items(facts: ApplicationFacts) -> list[str]:
+    """The fee is a completeness gate: unpaid, or not yet set where no rule sets it."""
+    if facts.tier is None:
+        return []
+    if facts.fee_due_usd is None:
+        return ["the application fee (the coordinator will tell you the amount)"]
+    if facts.fee_paid_usd < facts.fee_due_usd:
+        balance = facts.fee_due_usd - facts.fee_paid_usd
+        return [f"the application fee: ${balance:,.2f} outstanding of ${facts.fee_due_usd:,.2f}"]
+    return []

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from cases.money import to_cents
 from cases.parties import Facility, Program
 from cases.rules.schema import FeeRule, RuleSet
-from cases.rules.tiers import kw
-
-_CENT = Decimal("0.01")
+from cases.rules.tiers import kw, nameplate_kw
 
 
 @dataclass(frozen=True)
@@ -21,11 +20,10 @@ class FeeDecision:
 
 
 def _basis_kw(rule: FeeRule, facility: Facility) -> float | None:
-    return {
-        "nameplate_ac": facility.nameplate_kw_ac,
-        "nameplate_dc": facility.nameplate_kw_dc,
-        "export": facility.export_kw,
-    }[rule.kw_basis]
+    # The same fallback as the tier decision: the other nameplate when this one is not stated.
+    if rule.kw_basis == "export":
+        return facility.export_kw
+    return nameplate_kw(facility, "ac" if rule.kw_basis == "nameplate_ac" else "dc")
 
 
 def decide_fee(rules: RuleSet, program: Program, tier: int | None, facility: Facility) -> FeeDecision:
@@ -39,11 +37,11 @@ def decide_fee(rules: RuleSet, program: Program, tier: int | None, facility: Fac
     base, rate = Decimal(str(rule.base_usd)), Decimal(str(rule.per_kw_usd))
     if rate == 0:
         text = "no fee" if base == 0 else f"${base:,.2f}"
-        return FeeDecision(base.quantize(_CENT), f"{text} for Tier {tier}: {rule.citation}")
+        return FeeDecision(to_cents(base), f"{text} for Tier {tier}: {rule.citation}")
     size = _basis_kw(rule, facility)
     if size is None:
         return FeeDecision(None, f"the fee needs the {rule.kw_basis.replace('_', ' ')} kW, which is not stated")
-    amount = (base + rate * Decimal(str(size))).quantize(_CENT, ROUND_HALF_UP)
+    amount = to_cents(base + rate * Decimal(str(size)))
     return FeeDecision(
         amount,
         f"${base:,.0f} + ${rate:,.0f}/kW × {kw(size)} kW = ${amount:,.2f} for Tier {tier}: {rule.citation}",

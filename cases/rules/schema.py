@@ -40,14 +40,24 @@ class Milestone(StrEnum):
 
 
 class LapseOutcome(StrEnum):
+    """What the rules do when a clock lapses."""
+
     ESCALATE = "escalate"
     DEEMED_APPROVED = "deemed_approved"
     DEEMED_WITHDRAWN = "deemed_withdrawn"
 
 
 class Quantity(StrEnum):
+    """The powers tier criteria compare against a limit."""
+
     NAMEPLATE_KW = "nameplate_kw"
     EXPORT_KW = "export_kw"
+
+
+def applies_to(programs: tuple[Program, ...], tiers: tuple[int, ...] | None, program: Program,
+               tier: int | None) -> bool:
+    """Whether a rule item for `programs` (and `tiers`, None meaning every tier) covers a case."""
+    return program in programs and (tiers is None or (tier is not None and tier in tiers))
 
 
 class _Item(BaseModel):
@@ -73,6 +83,8 @@ class Criterion(_Item):
 
 
 class TierRule(_Item):
+    """A tier and the criteria that must all hold for it."""
+
     tier: int = Field(ge=1, le=4)
     criteria: tuple[Criterion, ...]
 
@@ -87,6 +99,8 @@ class ProgramLimit(_Item):
 
 
 class ProgramTiers(BaseModel):
+    """A program's size limits and its tiers, tried in order."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     nameplate_basis: Literal["ac", "dc"]
@@ -96,6 +110,8 @@ class ProgramTiers(BaseModel):
 
 
 class FeeRule(_Item):
+    """The fee of one tier: base plus a rate per kW on a basis; None where no rule sets it."""
+
     tier: int = Field(ge=1, le=4)
     base_usd: float | None = Field(ge=0)
     per_kw_usd: float | None = Field(default=0, ge=0)
@@ -103,6 +119,8 @@ class FeeRule(_Item):
 
 
 class FieldRequirement(_Item):
+    """A field the application must state, for some programs and tiers."""
+
     field: str = Field(pattern=r"^(applicant|site|installer|facility|signature)\.[a-z_0-9]+$")
     label: str
     programs: tuple[Program, ...]
@@ -112,21 +130,33 @@ class FieldRequirement(_Item):
 
 
 class DocumentRequirement(_Item):
+    """A document the application needs, for some programs and tiers."""
+
     kind: str
     label: str
     programs: tuple[Program, ...]
     tiers: tuple[int, ...] | None = None
 
 
+class FeeGate(_Item):
+    """Whether an unpaid (or not yet set) fee keeps an application incomplete."""
+
+    applies: bool
+
+
 class Completeness(BaseModel):
+    """What makes an application complete."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     fields: tuple[FieldRequirement, ...]
     documents: tuple[DocumentRequirement, ...]
-    fee_gate: _Item
+    fee_gate: FeeGate
 
 
 class ClockRule(_Item):
+    """A deadline: when it starts, how long it runs, what meets it, what its lapse means."""
+
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     programs: tuple[Program, ...]
@@ -139,6 +169,8 @@ class ClockRule(_Item):
 
 
 class RouteRule(_Item):
+    """A task opened for a team when a milestone happens."""
+
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     team: Team
@@ -151,6 +183,8 @@ class RouteRule(_Item):
 
 
 class RuleSet(BaseModel):
+    """One version of the tariff rules, in effect from `effective_from`."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: str

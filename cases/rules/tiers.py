@@ -16,6 +16,8 @@ from cases.rules.schema import Criterion, ProgramLimit, ProgramTiers, Quantity, 
 
 
 class Outcome(Enum):
+    """How one criterion came out: held, failed, or could not be checked."""
+
     PASS = "pass"  # noqa: S105 - an outcome, not a password
     FAIL = "fail"
     UNKNOWN = "unknown"
@@ -23,6 +25,8 @@ class Outcome(Enum):
 
 @dataclass(frozen=True)
 class TierDecision:
+    """The tier (None when none applies or it cannot be decided yet) and the cited reasons."""
+
     tier: int | None
     eligible: bool
     reasons: tuple[str, ...]

@@ -6,22 +6,17 @@ from datetime import date
 
 from cases.calendar import BusinessCalendar
 from cases.parties import Program
-from cases.rules.schema import ClockRule, Milestone, RouteRule, RuleSet
-
-
-def _matches(programs: tuple[Program, ...], tiers: tuple[int, ...] | None,
-             program: Program, tier: int | None) -> bool:
-    return program in programs and (tiers is None or tier in tiers)
+from cases.rules.schema import ClockRule, Milestone, RouteRule, RuleSet, applies_to
 
 
 def clocks_started_by(rules: RuleSet, milestone: Milestone, program: Program, tier: int | None) -> list[ClockRule]:
     """The clock rules that start when `milestone` happens to a case of this program and tier."""
-    return [c for c in rules.clocks if c.starts_on == milestone and _matches(c.programs, c.tiers, program, tier)]
+    return [c for c in rules.clocks if c.starts_on == milestone and applies_to(c.programs, c.tiers, program, tier)]
 
 
 def routes_opened_by(rules: RuleSet, milestone: Milestone, program: Program, tier: int | None) -> list[RouteRule]:
     """The task routes that open when `milestone` happens (their `when` condition not yet checked)."""
-    return [r for r in rules.routing if r.opens_on == milestone and _matches(r.programs, r.tiers, program, tier)]
+    return [r for r in rules.routing if r.opens_on == milestone and applies_to(r.programs, r.tiers, program, tier)]
 
 
 def due_date(calendar: BusinessCalendar, rule: ClockRule, anchor: date) -> date:

@@ -1,6 +1,7 @@
 """The services: each opens one transaction, changes one case, and records why."""
 
 from cases.services.clocks import Lapse, extend_clock, sweep_clocks
+from cases.services.corrections import correct_case, set_fee
 from cases.services.progress import (
     advance_stage,
     assign_task,
@@ -30,6 +31,7 @@ __all__ = [
     "advance_stage",
     "assign_task",
     "complete_task",
+    "correct_case",
     "extend_clock",
     "log_issue",
     "record_milestone",
@@ -38,6 +40,7 @@ __all__ = [
     "resolve_issue",
     "schedule_meeting",
     "send_completeness_notice",
+    "set_fee",
     "sweep_clocks",
     "update_purchase_order",
 ]

@@ -11,11 +11,14 @@ from datetime import datetime
 
 from cases.case import Case
 from cases.entities import Clock, Task, Team
+from cases.errors import InvalidInput
 from cases.rulebook import RuleBook
 from cases.rules.completeness import ApplicationFacts, missing_items
 from cases.rules.schema import Milestone, RouteRule
 from cases.rules.timing import clock_rule, clocks_started_by, due_date, routes_opened_by
-from cases.stages import Stage
+from cases.stages import DECIDED, Stage
+
+_NEEDS_REASONS = frozenset({Stage.APPROVED_WITH_CONDITIONS, Stage.DENIED})
 
 # Milestones that are things the utility receives: they count from the next business day
 # when they arrive after the cut-off or on a non-business day (calendar.receipt_day).
@@ -53,14 +56,14 @@ def reach(case: Case, book: RuleBook, milestone: Milestone, at: datetime, actor:
     rules = book.rules_for(case)
     calendar = book.calendar
     day = calendar.local_date(at)
+    if milestone == Milestone.WITHDRAWN:
+        for clock in case.active_clocks():
+            case.cancel_clock(clock, at, actor, "the case was withdrawn")
+        return
     for clock in case.active_clocks():
         rule = clock_rule(rules, clock.name)
         if rule is not None and milestone in rule.met_by:
             case.stop_clock(clock, day, at, actor)
-    if milestone == Milestone.WITHDRAWN:
-        for clock in case.active_clocks():
-            case.stop_clock(clock, day, at, actor)
-        return
     anchor = calendar.receipt_day(at) if milestone in _RECEIPTS else day
     running = {clock.name for clock in case.active_clocks()}
     for rule in clocks_started_by(rules, milestone, case.program, case.tier):
@@ -82,14 +85,40 @@ def reach(case: Case, book: RuleBook, milestone: Milestone, at: datetime, actor:
         case.open_task(task, actor)
 
 
+def _check_move(case: Case, target: Stage, note: str | None) -> None:
+    if target == Stage.COMPLETE and not case.complete:
+        raise InvalidInput(
+            f"{case.number} cannot be complete while something is missing: {'; '.join(case.missing)} "
+            "(add the documents, record the payment, or correct the case first)")
+    if target in _NEEDS_REASONS and not (note and note.strip()):
+        raise InvalidInput(f"say why: a decision to {target.label} needs its reasons (OAR 860-082-0065)")
+
+
+def _restart_review(case: Case, book: RuleBook, at: datetime, actor: str) -> None:
+    """A complete case found incomplete again: the review clocks count afresh from the day
+    it is complete again, so the ones already running are cancelled."""
+    starts = {rule.name for rule in book.rules_for(case).clocks
+              if rule.starts_on in (Milestone.COMPLETE, Milestone.COMPLETE_NOTICE_SENT)}
+    for clock in case.active_clocks():
+        if clock.name in starts:
+            case.cancel_clock(clock, at, actor, "the application is incomplete again")
+    case.change(at, actor, "no longer complete", deemed_complete_at=None)
+
+
 def move(case: Case, book: RuleBook, target: Stage, at: datetime, actor: str, note: str | None = None) -> None:
     """Change stage, then apply the milestones the new stage stands for."""
+    _check_move(case, target, note)
+    leaving = case.stage
     case.move_to(target, at, actor, note)
-    if target == Stage.COMPLETE and case.deemed_complete_at is None:
+    if leaving == Stage.COMPLETE and target == Stage.INCOMPLETE:
+        _restart_review(case, book, at, actor)
+    if target == Stage.COMPLETE:
         case.change(at, actor, "deemed complete", deemed_complete_at=at)
-    if target in (Stage.APPROVED, Stage.APPROVED_WITH_CONDITIONS, Stage.DENIED):
-        reasons = [note] if note else []
-        case.change(at, actor, "decision recorded", decided_at=at, decision_reasons=reasons)
+    if target in DECIDED:
+        case.change(at, actor, "decision recorded", decided_at=at, decision_reasons=[note or target.label])
+    for task in case.open_tasks():
+        if task.advances_to == target.value:
+            case.finish_task(task, at, actor)
     for milestone in STAGE_MILESTONES.get(target, ()):
         reach(case, book, milestone, at, actor)
     if not case.is_open:

@@ -29,6 +29,8 @@ def retry_delay(attempts: int, asked_s: float | None = None) -> timedelta:
 
 @dataclass
 class DeliveryReport:
+    """What one delivery run sent and what it will retry."""
+
     delivered: list[OutboxItem] = field(default_factory=list)
     failed: list[tuple[OutboxItem, str]] = field(default_factory=list)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cases.entities import TaskStatus
+from cases.errors import InvalidInput
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import Milestone
 from cases.services.lifecycle import move, reach
-from cases.stages import Stage
+from cases.stages import Stage, reached
+
+_NOTICE_STAGES = frozenset({Stage.RECEIVED, Stage.INCOMPLETE, Stage.COMPLETE})
 
 
 def advance_stage(
@@ -32,6 +36,8 @@ def send_completeness_notice(uow: UnitOfWork, book: RuleBook, number: str, at: d
     """
     with uow:
         case = uow.cases.get(number)
+        if case.stage not in _NOTICE_STAGES or not case.eligible:
+            raise InvalidInput(f"{number} is {case.stage.label}: its completeness notice is no longer due")
         milestone = Milestone.MISSING_LIST_SENT if case.missing else Milestone.COMPLETE_NOTICE_SENT
         case.record(at, actor, "completeness notice sent", note="; ".join(case.missing) or "complete")
         reach(case, book, milestone, at, actor)
@@ -45,6 +51,8 @@ def record_milestone(
     """Record a milestone that is not a stage (an agreement tendered, a meeting requested)."""
     with uow:
         case = uow.cases.get(number)
+        if not case.is_open:
+            raise InvalidInput(f"{number} is {case.stage.label}: nothing more happens on it")
         case.record(at, actor, f"milestone: {milestone.value.replace('_', ' ')}")
         reach(case, book, milestone, at, actor)
         uow.commit()
@@ -66,10 +74,13 @@ def complete_task(
     with uow:
         case = uow.cases.get(number)
         task = case.find_task(task_ref)
-        case.finish_task(task, at, actor)
+        target = Stage(task.advances_to) if task.advances_to else None
         moved_to = None
-        if task.advances_to and case.is_open:
-            moved_to = Stage(task.advances_to)
-            move(case, book, moved_to, at, actor, f"task {task.kind} done")
+        if target is not None and case.is_open and not reached(case.stage, target):
+            # Moving the case finishes the task that stands for the stage.
+            move(case, book, target, at, actor, f"task {task.kind} done")
+            moved_to = target
+        if task.status == TaskStatus.OPEN:
+            case.finish_task(task, at, actor)
         uow.commit()
     return moved_to

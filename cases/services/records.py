@@ -18,6 +18,7 @@ from cases.entities import (
     PurchaseOrderStatus,
 )
 from cases.errors import InvalidInput
+from cases.money import parse_dollars
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import Milestone
@@ -38,6 +39,8 @@ def add_document(uow: UnitOfWork, book: RuleBook, number: str, document: Documen
 
 @dataclass(frozen=True)
 class PaymentResult:
+    """The fee due and paid after a payment, and what does not match, in words."""
+
     fee_due_usd: Decimal | None
     fee_paid_usd: Decimal
     discrepancy: str | None
@@ -48,14 +51,13 @@ def record_payment(
     at: datetime, actor: str, received_on: date | None = None,
 ) -> PaymentResult:
     """Record a fee payment and say whether it matches the fee due (under, over, or no fee)."""
-    if amount_usd <= 0:
-        raise InvalidInput(f"a payment must be a positive amount, not {amount_usd}")
+    amount_usd = parse_dollars(amount_usd)
     if not reference.strip():
         raise InvalidInput("a payment needs a reference (check number, receipt, transaction id)")
     with uow:
         case = uow.cases.get(number)
         case.add_payment(Payment(
-            amount_usd=amount_usd.quantize(Decimal("0.01")), reference=reference.strip(),
+            amount_usd=amount_usd, reference=reference.strip(),
             received_on=received_on or book.calendar.local_date(at), recorded_by=actor, recorded_at=at,
         ))
         due, paid = case.fee_due_usd, case.fee_paid_usd

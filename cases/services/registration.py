@@ -13,7 +13,7 @@ from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.fees import decide_fee
 from cases.rules.schema import Milestone, RuleSet
-from cases.rules.tiers import decide_tier, nameplate_kw
+from cases.rules.tiers import TierDecision, decide_tier, nameplate_kw
 from cases.services.lifecycle import move, reach, reassess
 from cases.stages import Stage
 
@@ -28,6 +28,32 @@ def _decide_program(application: Application, rules: RuleSet) -> tuple[Program, 
     if size is not None and size > largest:
         return Program.SMALL_GENERATOR, "program not stated: small generator assumed (too large for net metering)"
     return Program.NET_METERING, "program not stated on the application: net metering assumed"
+
+
+def _new_case(number: str, application: Application, received_at: datetime, program: Program, rules: RuleSet,
+              decision: TierDecision, program_flag: str | None) -> Case:
+    return Case(
+        number=number, received_at=received_at, program=program,
+        customer_class=application.customer_class, rule_version=rules.version,
+        applicant=application.applicant, site=application.site, installer=application.installer,
+        facility=application.facility, tier=decision.tier, tier_reasons=list(decision.reasons),
+        eligible=decision.eligible, signed=application.signed, signature_date=application.signature_date,
+        flags=[flag for flag in (program_flag, *decision.flags) if flag],
+    )
+
+
+def _start(case: Case, book: RuleBook, rules: RuleSet, at: datetime, actor: str) -> None:
+    """Deny what no tier admits; otherwise assess the fee, start the receipt clocks and tasks,
+    and assess completeness."""
+    if not case.eligible:
+        move(case, book, Stage.DENIED, at, actor, "; ".join(case.tier_reasons))
+        return
+    fee = decide_fee(rules, case.program, case.tier, case.facility)
+    case.change(at, actor, "fee assessed", fee_due_usd=fee.amount_usd)
+    if fee.amount_usd is None and case.tier is not None:
+        case.change(at, actor, "flagged for the coordinator", flags=[*case.flags, fee.explanation])
+    reach(case, book, Milestone.RECEIVED, at, actor)
+    reassess(case, book, at, actor)
 
 
 def register_application(
@@ -53,32 +79,16 @@ def register_application(
     decision = decide_tier(rules, program, application.customer_class, application.facility)
     with uow:
         number = uow.cases.next_number(book.calendar.local_date(received_at).year)
-        case = Case(
-            number=number, received_at=received_at, program=program,
-            customer_class=application.customer_class, rule_version=rules.version,
-            applicant=application.applicant, site=application.site, installer=application.installer,
-            facility=application.facility, tier=decision.tier, tier_reasons=list(decision.reasons),
-            eligible=decision.eligible, signed=application.signed,
-            signature_date=application.signature_date,
-            flags=[flag for flag in (program_flag, *decision.flags) if flag],
-        )
+        case = _new_case(number, application, received_at, program, rules, decision, program_flag)
         case.record(received_at, actor, "case opened", {
             "program": (None, program.value), "tier": (None, decision.tier),
-            "rule_version": (None, rules.version),
+            "rule_version": (None, rules.version), "flags": (None, case.flags),
         }, "; ".join(decision.reasons))
         if message_id:
             case.link_message(MessageRef(message_id, "in", received_at))
         for document in documents:
             case.add_document(document, actor)
-        if not decision.eligible:
-            move(case, book, Stage.DENIED, received_at, actor, "; ".join(decision.reasons))
-        else:
-            fee = decide_fee(rules, program, decision.tier, application.facility)
-            case.change(received_at, actor, "fee assessed", fee_due_usd=fee.amount_usd)
-            if fee.amount_usd is None and decision.tier is not None:
-                case.flags = [*case.flags, fee.explanation]
-            reach(case, book, Milestone.RECEIVED, received_at, actor)
-            reassess(case, book, received_at, actor)
+        _start(case, book, rules, received_at, actor)
         uow.cases.add(case)
         uow.commit()
     return number

@@ -108,7 +108,7 @@ def test_tier_2_fee_payment_and_advance(desk: Desk, tmp_path: Path) -> None:
     refused = desk.run("case", "advance", shown["number"], "closed", ok=False)
     assert refused.returncode == 1
     assert refused.stderr.strip() == ("error: IC-2026-00001 is in_review; it cannot move to closed (allowed next: "
-                                      "approved, approved_with_conditions, denied, withdrawn, deemed_withdrawn)")
+                                      "approved, approved_with_conditions, denied, withdrawn)")
     desk.run("case", "note", shown["number"], "called the customer")
     final = json.loads(desk.run("case", "show", shown["number"], "--json").stdout)
     assert final["fee_paid_usd"] == 200.0

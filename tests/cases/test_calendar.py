@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -78,14 +78,18 @@ def test_cutoff_can_be_turned_off() -> None:
 
 def test_cutoff_is_in_pacific_time_whatever_the_offset_given(calendar: BusinessCalendar) -> None:
     # 00:30 UTC on the 26th is 16:30 Pacific on the 25th: before the cut-off.
-    assert calendar.receipt_day(pacific(2026, 11, 25, 16, 30).astimezone()) == date(2026, 11, 25)
+    assert calendar.receipt_day(datetime(2026, 11, 26, 0, 30, tzinfo=UTC)) == date(2026, 11, 25)
+    assert calendar.receipt_day(datetime(2026, 11, 26, 1, 30, tzinfo=UTC)) == date(2026, 11, 27)
     assert calendar.receipt_cutoff == time(17, 0)
 
 
-def test_dst_change_does_not_move_the_receipt_day(calendar: BusinessCalendar) -> None:
-    # 2026-11-01 ends daylight time; 2026-03-08 starts it. Both are Sundays.
-    assert calendar.receipt_day(pacific(2026, 11, 1, 1, 30)) == date(2026, 11, 2)
-    assert calendar.receipt_day(pacific(2026, 3, 6, 16, 59)) == date(2026, 3, 6)
+def test_the_cutoff_follows_daylight_saving_time(calendar: BusinessCalendar) -> None:
+    # 17:00 Pacific is 00:00 UTC in daylight time (March 9, 2026, a Monday) and 01:00 UTC in
+    # standard time (November 2, 2026, a Monday); the same UTC instant falls either side.
+    assert calendar.receipt_day(datetime(2026, 3, 10, 0, 30, tzinfo=UTC)) == date(2026, 3, 10)  # 17:30 PDT
+    assert calendar.receipt_day(datetime(2026, 11, 3, 0, 30, tzinfo=UTC)) == date(2026, 11, 2)  # 16:30 PST
+    # 01:30 on 2026-11-01 happens twice (PDT then PST); both are a Sunday, counted from Monday.
+    assert calendar.receipt_day(datetime(2026, 11, 1, 8, 30, tzinfo=UTC)) == date(2026, 11, 2)
 
 
 def test_calendar_days_move_past_a_holiday(calendar: BusinessCalendar) -> None:

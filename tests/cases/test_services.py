@@ -107,8 +107,9 @@ def test_tier_2_fee_gates_completeness_and_payments_are_checked(uow: FakeUnitOfW
 
 def test_payment_needs_an_amount_and_a_reference(uow: FakeUnitOfWork, book: RuleBook) -> None:
     number = register(uow, book, pacific(2026, 11, 2, 9))
-    with pytest.raises(InvalidInput, match="positive"):
-        services.record_payment(uow, book, number, Decimal(0), "x", pacific(2026, 11, 3), "b")
+    for bad in (Decimal(0), Decimal("0.001"), Decimal("NaN"), Decimal("Infinity"), Decimal("1e30")):
+        with pytest.raises(InvalidInput, match=r"amount|at least|more than any fee"):
+            services.record_payment(uow, book, number, bad, "x", pacific(2026, 11, 3), "b")
     with pytest.raises(InvalidInput, match="reference"):
         services.record_payment(uow, book, number, Decimal(5), " ", pacific(2026, 11, 3), "b")
 
@@ -227,7 +228,11 @@ def test_customer_issues_notes_purchase_orders_are_logged(uow: FakeUnitOfWork, b
 
 def test_a_failed_service_leaves_the_case_untouched(uow: FakeUnitOfWork, book: RuleBook) -> None:
     number = register(uow, book, pacific(2026, 11, 2, 9))
-    commits = uow.commits
-    with pytest.raises(InvalidInput):
+    commits, events = uow.commits, len(uow.case(number).events)
+    with pytest.raises(InvalidInput, match="has no open task 'no_such_task'"):
         services.complete_task(uow, book, number, "no_such_task", pacific(2026, 11, 3), "c")
+    with pytest.raises(InvalidInput, match="say how the issue was resolved"):
+        services.resolve_issue(uow, number, 1, " ", pacific(2026, 11, 3), "c")
     assert uow.commits == commits
+    assert len(uow.case(number).events) == events
+    assert [t.status for t in uow.case(number).tasks] == [TaskStatus.OPEN]

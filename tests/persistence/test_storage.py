@@ -124,11 +124,13 @@ def test_list_filters_by_stage_tier_and_overdue(engine: Engine, book: RuleBook) 
     small = register(engine, book)
     large = register(engine, book, generator__nameplate_kw_ac=20.0, generator__export_kw=20.0,
                      generator__inverter_ul1741=None)
+    middle = register(engine, book, generator__nameplate_kw_ac=20.0, generator__inverter_ul1741=False)
     reader = SqlCaseReader(engine, book.calendar, date(2026, 12, 10))
-    assert [v.number for v in reader.list_cases(stage="incomplete")] == [small, large]
-    assert [v.number for v in reader.list_cases(tier=2)] == []
-    # The acknowledgement clocks were due 2026-12-01: both are overdue on the 10th, neither on the 1st.
-    assert len(reader.list_cases(overdue_on=date(2026, 12, 10))) == 2
+    assert [v.number for v in reader.list_cases(stage="incomplete")] == [small, large, middle]
+    assert [v.number for v in reader.list_cases(tier=1)] == [small, large]
+    assert [v.number for v in reader.list_cases(tier=2)] == [middle]
+    # The acknowledgement clocks were due 2026-12-01: all are overdue on the 10th, none on the 1st.
+    assert len(reader.list_cases(overdue_on=date(2026, 12, 10))) == 3
     assert reader.list_cases(overdue_on=date(2026, 12, 1)) == []
 
 
