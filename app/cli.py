@@ -15,6 +15,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.cli_case import case
 from app.cli_case_records import RECORD_COMMANDS
+from app.cli_intake import intake
+from app.cli_parse import parse_command
 from app.context import DeskContext, pass_context
 from app.demo import demo
 from app.rules_files import SHIPPED_RULES, load_catalog
@@ -72,6 +74,8 @@ def _register_subcommands() -> None:
         case.add_command(command)
     cli.add_command(case)
     cli.add_command(demo)
+    cli.add_command(intake)
+    cli.add_command(parse_command, "parse")
 
 
 def _log_internal_error(log_dir: Path) -> Path | None:

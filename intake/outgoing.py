@@ -11,18 +11,23 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import format_datetime
 from pathlib import Path
 
 from cases.messaging import OutboxItem
 from cases.ports import DeliveryFailed
 
+# Python folds a header that would pass 78 characters by moving its whole value to the next
+# line, which some clients then show with a leading space; 998 is the hard limit of RFC 5322.
+_POLICY = default.clone(max_line_length=998)
+
 
 def build_email(item: OutboxItem, mail_from: str) -> EmailMessage:
     """The e-mail an outbox item describes (payload: to, subject, body, message_id, in_reply_to,
     references)."""
     payload = item.payload
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = mail_from
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]

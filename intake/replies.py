@@ -62,8 +62,9 @@ class Replies:
         facility = case.facility
         size = facility.nameplate_kw_ac if facility.nameplate_kw_ac is not None else facility.nameplate_kw_dc
         export = f", {kw(facility.export_kw)} kW export" if facility.export_kw is not None else ""
-        basis = next((r.rsplit(": ", 1)[-1] for r in reversed(case.tier_reasons) if r.startswith("Tier")), "")
-        tier_line = (f"Tier {case.tier} ({kw(size)} kW nameplate{export}; {basis})" if case.tier and size is not None
+        tiers = self._book.rules_for(case).tiers[case.program].tiers
+        rule = next((t.citation for t in tiers if t.tier == case.tier), "")
+        tier_line = (f"Tier {case.tier} ({kw(size)} kW nameplate{export}; {rule})" if case.tier and size is not None
                      else "the tier will be decided once the nameplate rating is known")
         if case.fee_due_usd is None:
             fee_line = "to be confirmed by the coordinator."

@@ -15,6 +15,9 @@ from cases.persistence.mapping import start_mappers
 from cases.persistence.migrate import upgrade
 from cases.rulebook import RuleBook, calendar_from_rules
 
+# Dovecot, the SMTP sink and their fixtures, started only by the tests that ask for them.
+pytest_plugins = ["servers.mail_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:

@@ -1,0 +1,75 @@
+"""Wiring of the mail side: the mailbox (IMAP or the local drop), the e-mail sender (SMTP or a
+folder), and the intake that joins them to the case core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from intake.oauth import microsoft_token_provider
+
+from app.bootstrap import Desk
+from cases.messaging import Channel
+from cases.persistence.messaging import SqlMailboxCursors
+from cases.ports import NotificationSender
+from cases.services.outbox import DeliveryReport, deliver_outbox
+from config.settings import Settings
+from intake.context import Intake, IntakeSettings
+from intake.imap import ImapMailbox
+from intake.imap_connection import ImapSettings
+from intake.mailbox import Mailbox
+from intake.maildrop import MaildropMailbox
+from intake.outgoing import FolderSender, SmtpSender, SmtpSettings
+from intake.replies import Replies
+from intake.storage import FileStore
+from parsers.pdf import parse_application
+
+
+def _imap_settings(settings: Settings) -> ImapSettings:
+    token = None
+    if settings.imap_oauth_tenant and settings.imap_oauth_client_id and settings.imap_oauth_client_secret:
+        token = microsoft_token_provider(settings.imap_oauth_tenant, settings.imap_oauth_client_id,
+                                         settings.imap_oauth_client_secret)
+    default_port = 993 if settings.imap_security == "ssl" else 143
+    return ImapSettings(
+        host=settings.imap_host or "", port=settings.imap_port or default_port, user=settings.imap_user or "",
+        password=settings.imap_password, token_provider=token, security=settings.imap_security,
+        folder=settings.imap_folder, ca_file=str(settings.imap_ca_file) if settings.imap_ca_file else None,
+    )
+
+
+def open_mailbox(desk: Desk) -> Mailbox:
+    """IMAP when a host is configured, else the local mail drop."""
+    settings = desk.settings
+    if settings.imap_host:
+        return ImapMailbox(_imap_settings(settings), SqlMailboxCursors(desk.engine))
+    return MaildropMailbox(settings.maildrop)
+
+
+def email_sender(settings: Settings) -> NotificationSender:
+    """SMTP when a host is configured, else a folder of .eml files (the embedded desk)."""
+    if settings.smtp_host:
+        default_port = {"ssl": 465, "starttls": 587}.get(settings.smtp_security, 25)
+        return SmtpSender(SmtpSettings(
+            host=settings.smtp_host, port=settings.smtp_port or default_port, security=settings.smtp_security,
+            user=settings.smtp_user, password=settings.smtp_password,
+            ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None,
+        ), settings.mail_from)
+    return FolderSender(settings.outgoing_mail_dir, settings.mail_from)
+
+
+def build_intake(desk: Desk, mailbox_name: str) -> Intake:
+    settings = desk.settings
+    return Intake(
+        uow=desk.unit_of_work(), book=desk.book, files=FileStore(settings.storage_dir),
+        replies=Replies(desk.book, settings.template_dir),
+        settings=IntakeSettings(mail_from=settings.mail_from.lower(),
+                                max_message_bytes=int(settings.max_message_mb * 1_000_000),
+                                replies_per_sender_per_hour=settings.replies_per_sender_per_hour),
+        now=desk.now, parse_pdf=parse_application, mailbox=mailbox_name,
+    )
+
+
+def outbox_delivery(desk: Desk, senders: dict[Channel, NotificationSender]) -> Callable[[], DeliveryReport]:
+    """A function that delivers what the outbox holds through `senders`."""
+    return partial(deliver_outbox, desk.unit_of_work(), senders, desk.now)

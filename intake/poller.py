@@ -1,0 +1,92 @@
+"""Passes over the mailbox: each message through `process_message`, then marked in the
+mailbox only after its commit; a failure of ours leaves the message for the next pass."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cases.messaging import Outcome
+from cases.services.outbox import DeliveryReport
+from intake.context import Intake, Result
+from intake.mailbox import FetchedMessage, Mailbox
+from intake.process import process_message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassSummary:
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+    results: list[Result] = field(default_factory=list)
+    duplicates: int = 0
+    errors: int = 0
+    delivered: int = 0
+    undelivered: int = 0
+
+    def line(self) -> str:
+        """One line for people and cron mails: what this pass did."""
+        count = len(self.results) + self.errors
+        o = self.outcomes
+        supplements = o[Outcome.SUPPLEMENT] + o[Outcome.INSPECTION] + o[Outcome.PAYMENT_REFERENCE]
+        parts = [
+            f"{o[Outcome.NEW_CASE]} new case{'s' if o[Outcome.NEW_CASE] != 1 else ''}",
+            f"{supplements} supplement{'s' if supplements != 1 else ''}",
+            f"{o[Outcome.QUESTION]} question{'s' if o[Outcome.QUESTION] != 1 else ''}",
+            f"{o[Outcome.IGNORED] + o[Outcome.NO_CASE]} ignored or unmatched",
+            f"{o[Outcome.QUARANTINED] + o[Outcome.OVERSIZE]} quarantined",
+        ]
+        tail = f"; {self.duplicates} already done" if self.duplicates else ""
+        tail += f"; {self.errors} failed and will be retried" if self.errors else ""
+        sent = f"; sent {self.delivered} e-mail{'s' if self.delivered != 1 else ''}"
+        sent += f" ({self.undelivered} to retry)" if self.undelivered else ""
+        return f"processed {count} message{'s' if count != 1 else ''}: {', '.join(parts)}{tail}{sent}"
+
+
+def _handle(intake: Intake, mailbox: Mailbox, fetched: FetchedMessage, summary: PassSummary) -> None:
+    try:
+        result = process_message(intake, fetched)
+    except Exception:
+        log.exception("message %s in %s could not be processed; it stays in the mailbox", fetched.key, mailbox.name)
+        summary.errors += 1
+        return
+    summary.results.append(result)
+    if result.duplicate:
+        summary.duplicates += 1
+    else:
+        summary.outcomes[result.outcome] += 1
+    try:
+        if result.quarantine:
+            mailbox.quarantine(fetched)
+        else:
+            mailbox.mark_processed(fetched)
+    except Exception:
+        log.exception("message %s was processed but could not be moved in %s", fetched.key, mailbox.name)
+
+
+def run_once(intake: Intake, mailbox: Mailbox, deliver: Callable[[], DeliveryReport] | None = None,
+             batch_size: int = 50) -> PassSummary:
+    """One pass over everything waiting, then deliver what the pass queued."""
+    summary = PassSummary()
+    for fetched in mailbox.fetch_new(batch_size):
+        _handle(intake, mailbox, fetched, summary)
+    if deliver is not None:
+        report = deliver()
+        summary.delivered, summary.undelivered = len(report.delivered), len(report.failed)
+    return summary
+
+
+def run_forever(intake: Intake, mailbox: Mailbox, deliver: Callable[[], DeliveryReport] | None,
+                stop: threading.Event, wait_s: float = 60.0, on_pass: Callable[[PassSummary], None] | None = None,
+                ) -> None:
+    """Pass after pass until `stop` is set, waiting for new mail (IDLE or polling) between."""
+    while not stop.is_set():
+        summary = run_once(intake, mailbox, deliver)
+        if on_pass is not None and (summary.results or summary.errors):
+            on_pass(summary)
+        if stop.is_set():
+            break
+        mailbox.wait_for_new(wait_s)
