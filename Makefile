@@ -30,7 +30,7 @@ test: setup venv lint
 	env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy OMP_THREAD_LIMIT=1 \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
-run: venv
+run: setup venv
 	$(BIN)/icdesk demo
 
 clean:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
@@ -14,8 +15,11 @@ from intake_support import email
 from servers.dovecot import DovecotServer
 from servers.mail_fixtures import ImapAccount
 from servers.smtp_sink import SmtpSink
+from support import PACIFIC
 
 ICDESK = str(Path(sys.executable).with_name("icdesk"))
+# Case numbers carry the year the desk receives the mail in, which is today's.
+YEAR = datetime.now(PACIFIC).year
 
 
 def icdesk(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +58,7 @@ def test_intake_once_over_imap_and_smtp(tmp_path: Path, dovecot_server: DovecotS
     assert dovecot_server.count(user, "Quarantine") == 1
     subjects = sorted(str(m.message["Subject"]) for m in smtp_sink.messages)
     assert subjects == ["Could not process: Application",
-                        "[IC-2026-00001] Received: net metering application, 4417 N Williams Ave"]
+                        f"[IC-{YEAR}-00001] Received: net metering application, 4417 N Williams Ave"]
     again = icdesk(env, tmp_path, "intake", "once")
     assert again.stdout.strip().startswith("processed 0 messages")
     assert len(smtp_sink.messages) == 2
@@ -85,5 +89,5 @@ def test_intake_once_on_the_embedded_mail_drop(tmp_path: Path, application_pdf: 
     assert (drop / "processed" / "1.eml").exists()
     [written] = (tmp_path / "outgoing").glob("*.eml")
     sent = message_from_bytes(written.read_bytes(), policy=default)
-    assert sent["Subject"] == "[IC-2026-00001] Received: net metering application, 4417 N Williams Ave"
+    assert sent["Subject"] == f"[IC-{YEAR}-00001] Received: net metering application, 4417 N Williams Ave"
     assert sent["Auto-Submitted"] == "auto-replied"
