@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from intake.oauth import microsoft_token_provider
-
 from app.bootstrap import Desk
 from cases.messaging import Channel
 from cases.persistence.messaging import SqlMailboxCursors
@@ -19,6 +17,7 @@ from intake.imap import ImapMailbox
 from intake.imap_connection import ImapSettings
 from intake.mailbox import Mailbox
 from intake.maildrop import MaildropMailbox
+from intake.oauth import microsoft_token_provider
 from intake.outgoing import FolderSender, SmtpSender, SmtpSettings
 from intake.replies import Replies
 from intake.storage import FileStore

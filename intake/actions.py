@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from parsers.email_message import IntakeMessage
-
 from cases import services
 from cases.applications import application_from_contract
 from cases.messaging import Outcome
@@ -22,6 +20,7 @@ from cases.services.inbound import (
 from cases.stages import Stage
 from intake.attachments import Attachments
 from intake.context import Intake, Result
+from parsers.email_message import IntakeMessage
 from parsers.pdf import to_contract_dict
 
 ACTOR = "intake"

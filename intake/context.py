@@ -8,14 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from parsers.email_message import IntakeMessage
-
 from cases.entities import MessageRef
 from cases.messaging import Channel, OutboxItem, Outcome
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from intake.replies import Draft, Replies
 from intake.storage import FileStore
+from parsers.email_message import IntakeMessage
 from parsers.pdf import ParsedApplication
 
 log = logging.getLogger("intake.process")
