@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from app.rules_files import load_catalog
 from cases.errors import DeskError
 from cases.persistence.database import create_database_engine
+from cases.persistence.desk_read_model import SqlDeskReader
 from cases.persistence.mapping import start_mappers
 from cases.persistence.migrate import SchemaState, head_revision, schema_state, upgrade
 from cases.persistence.read_model import SqlCaseReader
@@ -36,6 +37,10 @@ class Desk:
     def reader(self, today: date | None = None) -> SqlCaseReader:
         """Read access with business days left counted from `today` (default: today, Pacific)."""
         return SqlCaseReader(self.engine, self.book.calendar, today or self.today())
+
+    def desk_reader(self) -> SqlDeskReader:
+        """The read side for status answers, listings and summaries, as of today."""
+        return SqlDeskReader(self.engine, self.book.calendar, self.today())
 
     def today(self) -> date:
         return self.book.calendar.local_date(self.now())

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.cli_case import case
 from app.cli_case_records import RECORD_COMMANDS
+from app.cli_chat import chat
 from app.cli_intake import intake
 from app.cli_parse import parse_command
 from app.context import DeskContext, pass_context
@@ -74,6 +75,7 @@ def _register_subcommands() -> None:
         case.add_command(command)
     cli.add_command(case)
     cli.add_command(demo)
+    cli.add_command(chat)
     cli.add_command(intake)
     cli.add_command(parse_command, "parse")
 

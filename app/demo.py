@@ -18,9 +18,9 @@ import click
 
 from app.bootstrap import Desk
 from app.context import DeskContext, pass_context
-from app.mail import build_intake, email_sender, outbox_delivery
+from app.mail import build_intake, embedded_senders, outbox_delivery
 from app.render import case_card, summary_line
-from cases.messaging import Channel, Outcome
+from cases.messaging import Outcome
 from intake.maildrop import MaildropMailbox
 from intake.poller import PassSummary, run_once
 
@@ -70,8 +70,7 @@ def demo(context: DeskContext) -> None:
     click.echo(f"icdesk · embedded desk · {settings.database_url} · mail drop {settings.maildrop}")
     outgoing = settings.outgoing_mail_dir
     before = set(outgoing.glob("*.eml")) if outgoing.is_dir() else set()
-    summary = run_once(build_intake(desk, mailbox.name), mailbox,
-                       outbox_delivery(desk, {Channel.EMAIL: email_sender(settings)}))
+    summary = run_once(build_intake(desk, mailbox.name), mailbox, outbox_delivery(desk, embedded_senders(desk)))
     _show_pass(desk, summary)
     if not settings.smtp_host:
         _show_sent(outgoing, before)

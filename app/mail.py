@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+import click
+
 from app.bootstrap import Desk
+from bot.console import ConsolePoster
 from cases.messaging import Channel
 from cases.persistence.messaging import SqlMailboxCursors
 from cases.ports import NotificationSender
@@ -67,6 +70,12 @@ def build_intake(desk: Desk, mailbox_name: str) -> Intake:
                                 replies_per_sender_per_hour=settings.replies_per_sender_per_hour),
         now=desk.now, parse_pdf=parse_application, mailbox=mailbox_name,
     )
+
+
+def embedded_senders(desk: Desk) -> dict[Channel, NotificationSender]:
+    """E-mail as configured, and the team channels played on the terminal."""
+    return {Channel.EMAIL: email_sender(desk.settings),
+            Channel.SLACK: ConsolePoster(desk.desk_reader, lambda text: click.echo(text, nl=False))}
 
 
 def outbox_delivery(desk: Desk, senders: dict[Channel, NotificationSender]) -> Callable[[], DeliveryReport]:

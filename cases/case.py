@@ -27,6 +27,7 @@ from cases.entities import (
     TaskStatus,
 )
 from cases.errors import IllegalTransition, InvalidInput
+from cases.messaging import Channel, OutboxItem
 from cases.parties import Applicant, CustomerClass, Facility, Installer, Program, Site
 from cases.stages import TERMINAL, Stage, allowed_next, is_allowed
 
@@ -177,10 +178,26 @@ class Case:
         self.messages.append(message)
 
     def open_task(self, task: Task, actor: str) -> None:
-        """Give a team a task on this case."""
+        """Give a team a task on this case, and tell the team's channel."""
         self.tasks.append(task)
         self.record(task.opened_at, actor, "task opened",
                     {"task": (None, f"{task.team.value}: {task.title}")})
+        self.notify(OutboxItem(
+            key=f"task:{self.number}:{task.kind}:{task.opened_at.isoformat()}", channel=Channel.SLACK,
+            recipient=f"team:{task.team.value}", case_number=self.number, created_at=task.opened_at,
+            payload={"kind": "task_card", "case": self.number, "task": task.kind, "team": task.team.value},
+        ))
+
+    # -- notifications -------------------------------------------------------------------
+
+    def notify(self, item: OutboxItem) -> None:
+        """Queue a notification; the unit of work writes it to the outbox in the same commit."""
+        self.__dict__.setdefault("_notifications", []).append(item)
+
+    def take_notifications(self) -> list[OutboxItem]:
+        """The notifications queued since the last commit (the unit of work calls this)."""
+        taken: list[OutboxItem] = self.__dict__.pop("_notifications", [])
+        return taken
 
     def assign_task(self, task: Task, assignee: str, at: datetime, actor: str) -> None:
         """Give a task to a person; the log keeps who had it before."""

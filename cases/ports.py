@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -57,10 +58,11 @@ class Outbox(Protocol):
     def add(self, item: OutboxItem) -> bool:
         """Queue a notification; False when one with the same key was queued before."""
 
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxItem]:
-        """Undelivered items due by `now`, oldest first, that have no older undelivered item
-        for the same case (so each case's notices arrive in order); claimed until
-        `lease_until` so another process does not send them too."""
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                  channels: Collection[Channel] = ...) -> list[OutboxItem]:
+        """Undelivered items of `channels` due by `now`, oldest first, that have no older
+        undelivered item for the same case on the same channel (so each case's notices arrive
+        in order); claimed until `lease_until` so another process does not send them too."""
 
     def mark_delivered(self, item_id: int, at: datetime) -> None:
         """The item went out; it is never sent again."""

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from cases.calendar import BusinessCalendar
 from cases.case import Case
+from cases.desk_queries import CaseIndexEntry, ClockDue, PeriodFacts, TaskDue
 from cases.parties import as_dict
 
 
@@ -183,3 +184,19 @@ class IssueView:
     opened_at: datetime
     opened_by: str
     resolution: str | None
+
+
+class DeskReader(CaseReader, Protocol):
+    """The read side the bot and the digests use, beyond single cases."""
+
+    def index(self, *, open_only: bool = True) -> list[CaseIndexEntry]:
+        """Number, name, address and account of cases, to search by."""
+
+    def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
+        """Open tasks of open cases, soonest due first."""
+
+    def running_clocks(self, *, due_before: date | None = None) -> list[ClockDue]:
+        """Running or extended clocks of open cases, soonest due first."""
+
+    def period(self, start: date, end: date) -> PeriodFacts:
+        """The figures of [start, end) (Pacific dates) and the open queue now."""

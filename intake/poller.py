@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cases.messaging import Outcome
+from cases.messaging import Channel, Outcome
 from cases.services.outbox import DeliveryReport
 from intake.context import Intake, Result
 from intake.mailbox import FetchedMessage, Mailbox
@@ -25,6 +25,7 @@ class PassSummary:
     duplicates: int = 0
     errors: int = 0
     delivered: int = 0
+    posted: int = 0
     undelivered: int = 0
 
     def line(self) -> str:
@@ -42,6 +43,7 @@ class PassSummary:
         tail = f"; {self.duplicates} already done" if self.duplicates else ""
         tail += f"; {self.errors} failed and will be retried" if self.errors else ""
         sent = f"; sent {self.delivered} e-mail{'s' if self.delivered != 1 else ''}"
+        sent += f", posted {self.posted} to team channels" if self.posted else ""
         sent += f" ({self.undelivered} to retry)" if self.undelivered else ""
         return f"processed {count} message{'s' if count != 1 else ''}: {', '.join(parts)}{tail}{sent}"
 
@@ -75,7 +77,9 @@ def run_once(intake: Intake, mailbox: Mailbox, deliver: Callable[[], DeliveryRep
         _handle(intake, mailbox, fetched, summary)
     if deliver is not None:
         report = deliver()
-        summary.delivered, summary.undelivered = len(report.delivered), len(report.failed)
+        summary.delivered = sum(1 for item in report.delivered if item.channel == Channel.EMAIL)
+        summary.posted = len(report.delivered) - summary.delivered
+        summary.undelivered = len(report.failed)
     return summary
 
 

@@ -9,6 +9,7 @@ from typing import Self
 
 from cases.case import Case
 from cases.errors import CaseNotFound
+from cases.messaging import OutboxItem
 from cases.numbering import format_case_number
 
 
@@ -53,6 +54,7 @@ class FakeUnitOfWork:
         self.repository = FakeRepository()
         self.commits = 0
         self.depth = 0
+        self.notifications: list[OutboxItem] = []
 
     @property
     def cases(self) -> FakeRepository:
@@ -72,6 +74,8 @@ class FakeUnitOfWork:
 
     def commit(self) -> None:
         if self.depth <= 1:
+            for case in self.repository.working.values():
+                self.notifications.extend(case.take_notifications())
             self.repository.commit()
             self.commits += 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -70,18 +71,22 @@ class SqlOutbox:
         self.session.execute(sa.insert(table).values(**values))
         return True
 
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxItem]:
-        """Due items with no older undelivered item for their case, leased until `lease_until`."""
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                  channels: Collection[Channel] = tuple(Channel)) -> list[OutboxItem]:
+        """Due items of `channels` with no older undelivered item for their case on the same
+        channel, leased until `lease_until`."""
         table = tables.outbox
         earlier = table.alias("earlier")
         blocked = sa.exists().where(
             earlier.c.case_number == table.c.case_number,
+            earlier.c.channel == table.c.channel,
             earlier.c.id < table.c.id,
             earlier.c.delivered_at.is_(None),
         )
         statement = (
             sa.select(table)
-            .where(table.c.delivered_at.is_(None), table.c.available_at <= now, ~blocked)
+            .where(table.c.delivered_at.is_(None), table.c.available_at <= now, table.c.channel.in_(channels),
+                   ~blocked)
             .order_by(table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=table)

@@ -26,10 +26,14 @@ class SqlCaseRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # Strong references to the cases of this transaction: the session holds loaded
+        # objects weakly, and a case's queued notifications must live until the commit.
+        self.seen: list[Case] = []
 
     def add(self, case: Case) -> None:
         """Stage a new case for insertion at commit."""
         self.session.add(case)
+        self.seen.append(case)
 
     def get(self, number: str) -> Case:
         """Load the case and lock its row, so concurrent changes to one case queue up."""
@@ -38,6 +42,8 @@ class SqlCaseRepository:
         ).scalar_one_or_none()
         if found is None:
             raise CaseNotFound(number)
+        if found not in self.seen:
+            self.seen.append(found)
         return found
 
     def next_number(self, year: int) -> str:
@@ -148,9 +154,15 @@ class SqlUnitOfWork:
         self._session = None
 
     def commit(self) -> None:
-        """Commit, when this is the outermost block; inner blocks leave it to the outer one."""
-        if self._depth <= 1:
-            self._active().commit()
+        """Commit, when this is the outermost block; inner blocks leave it to the outer one.
+        The notifications the changed cases queued go into the outbox in the same commit."""
+        if self._depth > 1:
+            return
+        session = self._active()
+        for case in self.cases.seen:
+            for item in case.take_notifications():
+                self.outbox.add(item)
+        session.commit()
 
     def rollback(self) -> None:
         """Roll the whole transaction back."""

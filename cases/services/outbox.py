@@ -52,12 +52,14 @@ def deliver_outbox(
     uow: UnitOfWork, senders: Mapping[Channel, NotificationSender], now: Callable[[], datetime],
     limit: int = 200,
 ) -> DeliveryReport:
-    """Deliver due items until none is left or `limit` were tried."""
+    """Deliver due items until none is left or `limit` were tried. Only the channels that
+    have a sender are claimed: the others wait for a process that can deliver them."""
     report = DeliveryReport()
     while len(report.delivered) + len(report.failed) < limit:
         started = now()
         with uow:
-            items = uow.outbox.claim_due(started, started + LEASE, limit - len(report.delivered) - len(report.failed))
+            items = uow.outbox.claim_due(started, started + LEASE, limit - len(report.delivered) - len(report.failed),
+                                         channels=tuple(senders))
             uow.commit()
         if not items:
             break

@@ -236,3 +236,13 @@ def test_a_failed_service_leaves_the_case_untouched(uow: FakeUnitOfWork, book: R
     assert uow.commits == commits
     assert len(uow.case(number).events) == events
     assert [t.status for t in uow.case(number).tasks] == [TaskStatus.OPEN]
+
+
+def test_opening_a_task_tells_the_team_channel_in_the_same_commit(uow: FakeUnitOfWork, book: RuleBook) -> None:
+    number = register(uow, book, pacific(2026, 11, 2, 9), documents=ALL_DOCUMENTS)
+    recipients = [(n.recipient, n.payload["task"]) for n in uow.notifications]
+    assert recipients == [("team:coordinator", "review_application"), ("team:protection", "screening_review")]
+    assert {n.case_number for n in uow.notifications} == {number}
+    uow.notifications.clear()
+    services.add_note(uow, number, "no new task", pacific(2026, 11, 3), "c")
+    assert uow.notifications == []

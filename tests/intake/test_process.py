@@ -228,3 +228,17 @@ def test_attachment_names_cannot_escape_storage(intake: Intake, application_pdf:
 def test_quoted_history_and_headers_survive_round_trip_parsing() -> None:
     raw = email("Re: [IC-2026-00001] Received", "Thanks!\n\nOn Mon, Nov 2, 2026 Interconnection wrote:\n> old text")
     assert message_from_bytes(raw, policy=default)["Subject"] == "Re: [IC-2026-00001] Received"
+
+
+def test_a_case_opened_from_mail_tells_the_team_channel(opened: tuple[Result, list[EmailMessage]],
+                                                         intake: Intake) -> None:
+    # Regression: the case object was collected between flush and commit (the session holds
+    # loaded objects weakly), losing the task notification it had queued.
+    posted: list[OutboxItem] = []
+
+    class Recorder:
+        def send(self, item: OutboxItem) -> None:
+            posted.append(item)
+
+    deliver_outbox(intake.uow, {Channel.SLACK: Recorder()}, intake.now)
+    assert [(p.recipient, p.payload["task"]) for p in posted] == [("team:coordinator", "review_application")]

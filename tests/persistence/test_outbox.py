@@ -146,3 +146,25 @@ def test_nested_units_of_work_commit_with_the_outer_one(engine: Engine) -> None:
         uow.commit()
     with SqlUnitOfWork(engine) as check:
         assert check.outbox.backlog() == 1
+
+
+def test_channels_without_a_sender_are_left_for_another_process(engine: Engine) -> None:
+    queue(engine, "a-email", "A")
+    with SqlUnitOfWork(engine) as uow:
+        uow.outbox.add(OutboxItem("a-slack", Channel.SLACK, "team:protection", {}, START, case_number="A"))
+        uow.commit()
+    sender = RecordingSender()
+    report = deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, Clock(START))
+    assert ([i.key for i in report.delivered], report.failed) == (["a-email"], [])
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.outbox.backlog() == 1
+
+
+def test_a_slack_item_does_not_hold_back_the_same_case_e_mail(engine: Engine) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        uow.outbox.add(OutboxItem("a-slack", Channel.SLACK, "team:protection", {}, START, case_number="A"))
+        uow.commit()
+    queue(engine, "a-email", "A")
+    sender = RecordingSender()
+    deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, Clock(START))
+    assert sender.sent == ["a-email"]

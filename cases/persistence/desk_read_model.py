@@ -1,0 +1,96 @@
+"""The desk's read models over SQL: plain selects and GROUP BYs, no aggregates loaded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+
+from cases.desk_queries import CaseDates, CaseIndexEntry, ClockDue, PeriodFacts, TaskDue
+from cases.entities import ACTIVE_CLOCK_STATUSES, ClockStatus, TaskStatus
+from cases.persistence import tables
+from cases.persistence.read_model import SqlCaseReader
+from cases.stages import TERMINAL
+
+_C = tables.cases.c
+
+
+class SqlDeskReader(SqlCaseReader):
+    def _moment(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), self._calendar.zone)
+
+    def index(self, *, open_only: bool = True) -> list[CaseIndexEntry]:
+        """Number, name, address and account of cases, to search by."""
+        statement = sa.select(_C.number, _C.applicant_name, _C.site_address, _C.site_city,
+                              _C.site_account_number, _C.stage).order_by(_C.number)
+        if open_only:
+            statement = statement.where(_C.stage.not_in(TERMINAL))
+        with self._engine.connect() as connection:
+            return [CaseIndexEntry(r[0], r[1], r[2], r[3], r[4], r[5].value) for r in connection.execute(statement)]
+
+    def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
+        """Open tasks of open cases, soonest due first (undated last)."""
+        t = tables.tasks.c
+        statement = (
+            sa.select(_C.number, _C.applicant_name, t.team, t.kind, t.title, t.assignee, t.due_on)
+            .join(tables.tasks, t.case_id == _C.id)
+            .where(t.status == TaskStatus.OPEN, _C.stage.not_in(TERMINAL))
+            .order_by(t.due_on.is_(None), t.due_on, _C.number)
+        )
+        if team is not None:
+            statement = statement.where(t.team == team)
+        if assignee is not None:
+            statement = statement.where(t.assignee == assignee)
+        with self._engine.connect() as connection:
+            return [TaskDue(r[0], r[1], r[2].value, r[3], r[4], r[5], r[6]) for r in connection.execute(statement)]
+
+    def running_clocks(self, *, due_before: date | None = None) -> list[ClockDue]:
+        """Running or extended clocks of open cases, soonest due first."""
+        k = tables.clocks.c
+        statement = (
+            sa.select(_C.number, _C.applicant_name, k.name, k.title, k.citation, k.due_on, k.status)
+            .join(tables.clocks, k.case_id == _C.id)
+            .where(k.status.in_(ACTIVE_CLOCK_STATUSES), _C.stage.not_in(TERMINAL))
+            .order_by(k.due_on, _C.number)
+        )
+        if due_before is not None:
+            statement = statement.where(k.due_on < due_before)
+        with self._engine.connect() as connection:
+            return [ClockDue(r[0], r[1], r[2], r[3], r[4], r[5], r[6].value) for r in connection.execute(statement)]
+
+    def _count_between(self, connection: sa.Connection, column: sa.ColumnElement[datetime], start: date,
+                       end: date) -> int:
+        statement = sa.select(sa.func.count()).where(column >= self._moment(start), column < self._moment(end))
+        return int(connection.execute(statement).scalar_one())
+
+    def _group(self, connection: sa.Connection, column: sa.ColumnElement[object]) -> dict[str, int]:
+        statement = sa.select(column, sa.func.count()).where(_C.stage.not_in(TERMINAL)).group_by(column)
+        return {str(getattr(key, "value", key)): int(count) for key, count in connection.execute(statement)}
+
+    def period(self, start: date, end: date) -> PeriodFacts:
+        """The figures of [start, end) (Pacific dates) and the open queue now."""
+        k = tables.clocks.c
+        with self._engine.connect() as connection:
+            received = self._count_between(connection, _C.received_at, start, end)
+            completed = self._count_between(connection, _C.deemed_complete_at, start, end)
+            decided_rows = connection.execute(
+                sa.select(_C.number, _C.program, _C.tier, _C.received_at, _C.deemed_complete_at, _C.decided_at)
+                .where(_C.decided_at >= self._moment(start), _C.decided_at < self._moment(end))).all()
+            stopped = connection.execute(
+                sa.select(k.status, sa.func.count()).where(k.stopped_on >= start, k.stopped_on < end)
+                .group_by(k.status)).all()
+            closed = connection.execute(sa.select(sa.func.count()).where(
+                tables.events.c.action == "stage changed",
+                sa.cast(tables.events.c.changes, sa.Text).like('%"closed"]%'),
+                tables.events.c.at >= self._moment(start), tables.events.c.at < self._moment(end))).scalar_one()
+            extended = connection.execute(sa.select(sa.func.count()).where(
+                k.original_due_on.is_not(None), k.original_due_on >= start, k.original_due_on < end)).scalar_one()
+            return PeriodFacts(
+                received=received, completed=completed, decided=len(decided_rows), closed=int(closed),
+                open_by_stage=self._group(connection, _C.stage), open_by_tier=self._group(connection, _C.tier),
+                open_by_program=self._group(connection, _C.program),
+                clocks_by_status=dict(Counter({ClockStatus(s).value: int(n) for s, n in stopped})),
+                extended=int(extended),
+                decided_cases=tuple(CaseDates(r[0], r[1].value, r[2], r[3], r[4], r[5]) for r in decided_rows),
+            )
