@@ -15,8 +15,9 @@ from cases.persistence.mapping import start_mappers
 from cases.persistence.migrate import upgrade
 from cases.rulebook import RuleBook, calendar_from_rules
 
-# Dovecot, the SMTP sink and their fixtures, started only by the tests that ask for them.
-pytest_plugins = ["servers.mail_fixtures"]
+# Dovecot, the SMTP sink, the Slack Web API stand-in and their fixtures, started only by the
+# tests that ask for them.
+pytest_plugins = ["servers.mail_fixtures", "servers.slack_fixtures"]
 
 
 @pytest.fixture(scope="session")
