@@ -18,6 +18,7 @@ from app.cli_case_records import RECORD_COMMANDS
 from app.cli_chat import chat
 from app.cli_intake import intake
 from app.cli_parse import parse_command
+from app.cli_scheduler import scheduler
 from app.context import DeskContext, pass_context
 from app.demo import demo
 from app.rules_files import SHIPPED_RULES, load_catalog
@@ -77,6 +78,7 @@ def _register_subcommands() -> None:
     cli.add_command(demo)
     cli.add_command(chat)
     cli.add_command(intake)
+    cli.add_command(scheduler)
     cli.add_command(parse_command, "parse")
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from cases.case import Case
 from cases.entities import Clock
+from cases.messaging import Channel, OutboxItem
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import LapseOutcome
@@ -58,6 +59,20 @@ def _apply(case: Case, clock: Clock, book: RuleBook, at: datetime, actor: str) -
     return "escalated"
 
 
+def _announce(case: Case, lapse: Lapse, at: datetime) -> None:
+    """Tell the coordinators and the managers, in the same commit as the lapse: nobody should
+    learn of a deemed outcome from the customer."""
+    who = case.applicant.name or "the applicant"
+    text = (f"{lapse.number} · {who}: {lapse.title} was due {lapse.due_on.isoformat()} ({lapse.citation}) "
+            f"and lapsed: {lapse.outcome}.")
+    for team in ("coordinator", "manager"):
+        case.notify(OutboxItem(
+            key=f"lapse:{lapse.number}:{lapse.clock}:{lapse.due_on.isoformat()}:{team}", channel=Channel.SLACK,
+            recipient=f"team:{team}", case_number=lapse.number, created_at=at,
+            payload={"kind": "lapse", "text": text, "case": lapse.number, "outcome": lapse.outcome},
+        ))
+
+
 def sweep_clocks(uow: UnitOfWork, book: RuleBook, today: date, at: datetime, actor: str = "icdesk") -> list[Lapse]:
     """Lapse every clock due before `today` and apply its outcome, one case per transaction
     so that one case's trouble does not hold up the others. Running it again finds nothing."""
@@ -72,7 +87,9 @@ def sweep_clocks(uow: UnitOfWork, book: RuleBook, today: date, at: datetime, act
                     continue
                 case.lapse_clock(clock, at, actor)
                 outcome = _apply(case, clock, book, at, actor)
-                lapses.append(Lapse(number, clock.name, clock.title, clock.citation,
-                                    clock.due_on, outcome, case.stage.value))
+                lapse = Lapse(number, clock.name, clock.title, clock.citation, clock.due_on, outcome,
+                              case.stage.value)
+                _announce(case, lapse, at)
+                lapses.append(lapse)
             uow.commit()
     return lapses

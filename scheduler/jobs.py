@@ -1,0 +1,104 @@
+"""The periodic work, as plain functions that take their dependencies: run them from
+APScheduler, from `icdesk scheduler run-due --at …`, or from a test with any clock.
+
+Everything they send goes through the outbox under keys that identify the occasion (this
+reminder of this clock, this team's digest of this day), so running a job twice, or in two
+processes, sends nothing twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from cases.messaging import Channel
+from cases.ports import NotificationSender, UnitOfWork
+from cases.queries import DeskReader
+from cases.rulebook import RuleBook
+from cases.services.clocks import Lapse, sweep_clocks
+from cases.services.outbox import DeliveryReport, deliver_outbox
+from cases.services.reminders import DIGEST_TEAMS, digest_text, queue_digests, queue_reminders
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SchedulerDeps:
+    unit_of_work: Callable[[], UnitOfWork]
+    book: RuleBook
+    reader: Callable[[date], DeskReader]
+    senders: Mapping[Channel, NotificationSender]
+    digest_at: time = time(8, 0)
+    remind_days_before: tuple[int, ...] = (2, 0)
+
+
+@dataclass
+class RunReport:
+    lapses: list[Lapse] = field(default_factory=list)
+    reminders: int = 0
+    digests: int = 0
+    delivered: int = 0
+    undelivered: int = 0
+
+    def line(self) -> str:
+        """What the run did, for operators."""
+        outcomes = ", ".join(f"{lapse.number} {lapse.outcome}" for lapse in self.lapses) or "none"
+        return (f"lapsed clocks: {len(self.lapses)} ({outcomes}); reminders queued: {self.reminders}; "
+                f"digests queued: {self.digests}; delivered: {self.delivered}"
+                + (f" ({self.undelivered} to retry)" if self.undelivered else ""))
+
+
+def sweep_and_remind(deps: SchedulerDeps, at: datetime) -> RunReport:
+    """Lapse what is overdue (applying deemed outcomes), then remind of what is due soon."""
+    calendar = deps.book.calendar
+    today = calendar.local_date(at)
+    report = RunReport(lapses=sweep_clocks(deps.unit_of_work(), deps.book, today, at))
+    clocks = deps.reader(today).running_clocks()
+    report.reminders = queue_reminders(deps.unit_of_work(), deps.book, clocks, today, at, deps.remind_days_before)
+    return report
+
+
+def digest_due(deps: SchedulerDeps, at: datetime) -> bool:
+    """Digests go out on business days, from the configured time (Pacific)."""
+    local = at.astimezone(deps.book.calendar.zone)
+    return deps.book.calendar.is_business_day(local.date()) and local.time() >= deps.digest_at
+
+
+def daily_digest(deps: SchedulerDeps, at: datetime) -> int:
+    """Queue today's digest for every team (once a day); returns how many were new."""
+    calendar = deps.book.calendar
+    today = calendar.local_date(at)
+    reader = deps.reader(today)
+    tasks, clocks = reader.open_tasks(), reader.running_clocks()
+    arrived = reader.period(calendar.previous_business_day(today), today).received
+    end_of_week = today + timedelta(days=4 - today.weekday()) if today.weekday() < 5 else today
+    texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week) for team in DIGEST_TEAMS}
+    texts["manager"] = _manager_digest(reader, today)
+    return queue_digests(deps.unit_of_work(), texts, today, at)
+
+
+def _manager_digest(reader: DeskReader, today: date) -> str:
+    month = reader.period(today.replace(day=1), today + timedelta(days=1))
+    stages = ", ".join(f"{stage.replace('_', ' ')} {n}" for stage, n in sorted(month.open_by_stage.items()))
+    return (f"Interconnection desk · managers · {today:%A, %B} {today.day}, {today.year}\n"
+            f"This month: {month.received} received · {month.completed} complete · {month.decided} decided · "
+            f"{month.closed} closed\nClocks this month: {month.clocks_by_status.get('met', 0)} met · "
+            f"{month.clocks_by_status.get('lapsed', 0)} lapsed · {month.extended} extended\nOpen: {stages or 'none'}")
+
+
+def deliver(deps: SchedulerDeps, now: Callable[[], datetime]) -> DeliveryReport:
+    """Deliver what the outbox holds on the channels this process can reach."""
+    return deliver_outbox(deps.unit_of_work(), deps.senders, now)
+
+
+def run_due(deps: SchedulerDeps, at: datetime) -> RunReport:
+    """Everything due up to `at`, once: the clock sweep, reminders, the day's digest when it
+    is due, and delivery. Running it again for the same instant changes nothing."""
+    report = sweep_and_remind(deps, at)
+    if digest_due(deps, at):
+        report.digests = daily_digest(deps, at)
+    delivered = deliver(deps, lambda: at)
+    report.delivered, report.undelivered = len(delivered.delivered), len(delivered.failed)
+    log.info("run-due at %s: %s", at.isoformat(), report.line())
+    return report
