@@ -195,8 +195,8 @@ class DeskReader(CaseReader, Protocol):
     def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
         """Open tasks of open cases, soonest due first."""
 
-    def running_clocks(self, *, due_before: date | None = None) -> list[ClockDue]:
-        """Running or extended clocks of open cases, soonest due first."""
+    def running_clocks(self, *, due_before: date | None = None, due_from: date | None = None) -> list[ClockDue]:
+        """Running or extended clocks of open cases due in [due_from, due_before), soonest first."""
 
     def period(self, start: date, end: date) -> PeriodFacts:
         """The figures of [start, end) (Pacific dates) and the open queue now."""

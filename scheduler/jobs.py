@@ -54,7 +54,9 @@ def sweep_and_remind(deps: SchedulerDeps, at: datetime) -> RunReport:
     calendar = deps.book.calendar
     today = calendar.local_date(at)
     report = RunReport(lapses=sweep_clocks(deps.unit_of_work(), deps.book, today, at))
-    clocks = deps.reader(today).running_clocks()
+    # Only the clocks a reminder could be due for today: those due within the longest notice.
+    horizon = calendar.add_business_days(today, max(deps.remind_days_before) + 1)
+    clocks = deps.reader(today).running_clocks(due_from=today, due_before=horizon)
     report.reminders = queue_reminders(deps.unit_of_work(), deps.book, clocks, today, at, deps.remind_days_before)
     return report
 

@@ -45,8 +45,9 @@ class SqlDeskReader(SqlCaseReader):
         with self._engine.connect() as connection:
             return [TaskDue(r[0], r[1], r[2].value, r[3], r[4], r[5], r[6]) for r in connection.execute(statement)]
 
-    def running_clocks(self, *, due_before: date | None = None) -> list[ClockDue]:
-        """Running or extended clocks of open cases, soonest due first."""
+    def running_clocks(self, *, due_before: date | None = None, due_from: date | None = None) -> list[ClockDue]:
+        """Running or extended clocks of open cases, soonest due first, optionally only those
+        due in [due_from, due_before)."""
         k = tables.clocks.c
         statement = (
             sa.select(_C.number, _C.applicant_name, k.name, k.title, k.citation, k.due_on, k.status)
@@ -56,6 +57,8 @@ class SqlDeskReader(SqlCaseReader):
         )
         if due_before is not None:
             statement = statement.where(k.due_on < due_before)
+        if due_from is not None:
+            statement = statement.where(k.due_on >= due_from)
         with self._engine.connect() as connection:
             return [ClockDue(r[0], r[1], r[2], r[3], r[4], r[5], r[6].value) for r in connection.execute(statement)]
 
