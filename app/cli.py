@@ -19,6 +19,7 @@ from app.cli_chat import chat
 from app.cli_intake import intake
 from app.cli_parse import parse_command
 from app.cli_scheduler import scheduler
+from app.cli_serve import serve
 from app.context import DeskContext, pass_context
 from app.demo import demo
 from app.rules_files import SHIPPED_RULES, load_catalog
@@ -79,6 +80,7 @@ def _register_subcommands() -> None:
     cli.add_command(chat)
     cli.add_command(intake)
     cli.add_command(scheduler)
+    cli.add_command(serve)
     cli.add_command(parse_command, "parse")
 
 

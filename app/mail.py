@@ -10,6 +10,9 @@ import click
 
 from app.bootstrap import Desk
 from bot.console import ConsolePoster
+from bot.posts import ChannelPoster
+from bot.slack_app import web_client
+from bot.slack_notifier import SlackNotifier
 from cases.messaging import Channel
 from cases.persistence.messaging import SqlMailboxCursors
 from cases.ports import NotificationSender
@@ -73,9 +76,17 @@ def build_intake(desk: Desk, mailbox_name: str) -> Intake:
 
 
 def embedded_senders(desk: Desk) -> dict[Channel, NotificationSender]:
-    """E-mail as configured, and the team channels played on the terminal."""
-    return {Channel.EMAIL: email_sender(desk.settings),
-            Channel.SLACK: ConsolePoster(desk.desk_reader, lambda text: click.echo(text, nl=False))}
+    """E-mail as configured; the team channels in Slack when a bot token is set, else played
+    on the terminal (the embedded desk)."""
+    settings = desk.settings
+    if settings.slack_bot_token:
+        channels = {f"team:{team}": channel for team in ("coordinator", "protection", "metering", "billing", "manager")
+                    if (channel := getattr(settings, f"slack_channel_{team}"))}
+        notifier = SlackNotifier(web_client(settings.slack_bot_token, settings.slack_api_url), channels)
+        slack: NotificationSender = ChannelPoster(notifier, desk.desk_reader)
+    else:
+        slack = ConsolePoster(desk.desk_reader, lambda text: click.echo(text, nl=False))
+    return {Channel.EMAIL: email_sender(settings), Channel.SLACK: slack}
 
 
 def outbox_delivery(desk: Desk, senders: dict[Channel, NotificationSender]) -> Callable[[], DeliveryReport]:

@@ -168,3 +168,14 @@ def schedule(args: list[str], caller: Caller, deps: BotDeps) -> Content:
                               caller.actor)
     what = kind.value.replace("_", " ")
     return Notice(f"{number}: {what} on {starts_at:%A %B} {starts_at.day} at {starts_at:%H:%M}.")
+
+
+@REGISTRY.command("notice", usage="notice <case>",
+                  summary="record that the completeness notice (the list of what is missing) went to the applicant",
+                  example="notice IC-2026-00042", roles=COORDINATION)
+def notice(args: list[str], caller: Caller, deps: BotDeps) -> Content:
+    number = _number(args, "notice <case>")
+    missing = services.send_completeness_notice(deps.unit_of_work(), deps.book, number, deps.now(), caller.actor)
+    if not missing:
+        return Notice(f"{number}: notice recorded — the application is complete; the review clocks run.")
+    return Notice(f"{number}: notice recorded; the cure period runs. Missing: {'; '.join(missing)}.")

@@ -11,12 +11,17 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "ICDESK_"
 
 Security = Literal["ssl", "starttls", "none"]
+
+
+def _slack_alias(name: str) -> AliasChoices:
+    """Slack's own variable name, ours with the prefix, and the plain field name (icdesk.toml)."""
+    return AliasChoices(name.upper(), ENV_PREFIX + name.upper(), name)
 
 
 class SettingsError(Exception):
@@ -61,12 +66,42 @@ class Settings(BaseSettings):
     replies_per_sender_per_hour: int = Field(default=5, ge=1)
     template_dir: Path | None = Field(default=None, description="folder of reply templates overriding the shipped")
 
+    # Slack. The three secrets keep Slack's own names (SLACK_BOT_TOKEN, …), as Slack's tools
+    # and docs use them; the ICDESK_ names work too.
+    slack_bot_token: str | None = Field(default=None, validation_alias=_slack_alias("slack_bot_token"))
+    slack_signing_secret: str | None = Field(default=None, validation_alias=_slack_alias("slack_signing_secret"))
+    slack_app_token: str | None = Field(default=None, validation_alias=_slack_alias("slack_app_token"),
+                                        description="xapp-… token: Socket Mode instead of HTTP")
+    slack_api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://",
+                               description="Slack Web API base URL (a / is added at the end if missing)")
+    bot_port: int = Field(default=3000, ge=0, le=65535, description="port of POST /slack/events")
+    # Slack user ids (U…) or user-group ids (S…) per role, comma-separated; anyone else is a viewer.
+    role_coordinator: str = ""
+    role_manager: str = ""
+    role_protection: str = ""
+    role_metering: str = ""
+    role_billing: str = ""
+    role_viewer: str = ""
+    # Where each team's work is posted (channel ids, C…); a team without one gets no posts.
+    slack_channel_coordinator: str | None = None
+    slack_channel_protection: str | None = None
+    slack_channel_metering: str | None = None
+    slack_channel_billing: str | None = None
+    slack_channel_manager: str | None = None
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
         if not value.startswith(("sqlite:", "postgresql")):
             raise ValueError("use a sqlite:/// or postgresql+psycopg:// URL")
         return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        # slack_sdk joins method names onto the base URL as text: without the slash,
+        # "…/api" + "chat.postMessage" would miss.
+        return value if value.endswith("/") else value + "/"
 
     @classmethod
     def settings_customise_sources(

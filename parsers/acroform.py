@@ -78,14 +78,16 @@ def _button(
     return None
 
 
-def read_form_fields(reader: PdfReader, index: Mapping[str, str]) -> tuple[list[Candidate], int]:
-    """Candidates from the form's fields, and how many fields the form has at all.
+def read_form_fields(reader: PdfReader, index: Mapping[str, str]) -> tuple[list[Candidate], set[str]]:
+    """Candidates from the form's fields, and the names of the filled fields left unmapped.
 
-    The field count lets the caller tell an unfilled fillable form (fields, no values) from
-    a flat one; fields that cannot be mapped are ignored rather than guessed at.
+    Why the unmapped names: a field called "Text7" means nothing by itself, but its printed
+    label does; the caller reads those fields through the page (see `widgets`) instead of
+    guessing from the name.
     """
     fields = reader.get_fields() or {}
     found: list[Candidate] = []
+    unmapped: set[str] = set()
     for name, field in fields.items():
         kind = field.get("/FT")
         raw = field.get("/V")
@@ -98,10 +100,11 @@ def read_form_fields(reader: PdfReader, index: Mapping[str, str]) -> tuple[list[
             continue
         if kind == "/Btn":
             candidate = _button(name, field, _radio_value(field, value), index)
-            if candidate is not None:
-                found.append(candidate)
-            continue
-        keys = _keys_for(name, field, index)
-        if keys:
-            found.append(Candidate(keys[0], value, "form_fields", label=name))
-    return found, len(fields)
+        else:
+            keys = _keys_for(name, field, index)
+            candidate = Candidate(keys[0], value, "form_fields", label=name) if keys else None
+        if candidate is None:
+            unmapped.add(name)
+        else:
+            found.append(candidate)
+    return found, unmapped

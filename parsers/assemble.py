@@ -78,6 +78,25 @@ def _show(value: Value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else repr(value)
 
 
+_UL1741 = re.compile(r"\bul\s*-?\s*1741", re.IGNORECASE)
+
+
+def ticked_statements(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Answers given by ticking a statement ("☒ Inverter is certified to UL 1741").
+
+    Appended after every other candidate, so a question answered outright wins.
+    """
+    found = []
+    for candidate in candidates:
+        if candidate.key != "options":
+            continue
+        for option in marked_options(candidate.text) or []:
+            if _UL1741.search(option):
+                found.append(Candidate("generator.inverter_ul1741", "Yes", candidate.route,
+                                       candidate.page, option))
+    return found
+
+
 def choose_program(candidates: Sequence[Candidate], title: str) -> tuple[str | None, list[str]]:
     """The program from a program question, ticked options, or else the form's title."""
     stated: list[set[str]] = []

@@ -65,23 +65,32 @@ class Line:
         return "   ".join(s.text for s in self.segments)
 
 
-def _split_segments(words: Sequence[Word], gap_factor: float) -> tuple[Segment, ...]:
+def _split_segments(words: Sequence[Word], gap_factor: float, char_gap: float
+                    ) -> tuple[Segment, ...]:
     height = max(w.height for w in words)
     segments: list[list[Word]] = [[words[0]]]
     for word in words[1:]:
-        if word.x0 - segments[-1][-1].x1 > gap_factor * height:
+        before = segments[-1][-1]
+        widest = gap_factor * height
+        if char_gap:  # measured on the two neighbours: a line may mix fonts
+            pitch = (before.x1 - before.x0 + word.x1 - word.x0) / (len(before.text) + len(word.text))
+            widest = max(widest, char_gap * pitch)
+        if word.x0 - before.x1 > widest:
             segments.append([word])
         else:
             segments[-1].append(word)
     return tuple(Segment(tuple(group)) for group in segments)
 
 
-def build_lines(words: Iterable[Word], *, gap_factor: float = 0.8) -> list[Line]:
+def build_lines(words: Iterable[Word], *, gap_factor: float = 0.8,
+                char_gap: float = 0.0) -> list[Line]:
     """Group words into lines (by vertical centre) and lines into segments (by gaps).
 
     A gap wider than `gap_factor` times the line's height separates two segments: about
     three spaces, so "Name: Marcus Bell" stays one segment while a label and the value in a
-    box to its right, or two columns, come apart.
+    box to its right, or two columns, come apart. With `char_gap`, a gap must also be wider
+    than that many average character widths of the words either side: OCR boxes are only as tall as the
+    glyphs, and a typewriter font's space is wide.
     """
     ordered = sorted((w for w in words if w.text.strip()), key=lambda w: (w.top + w.bottom) / 2)
     groups: list[list[Word]] = []
@@ -100,7 +109,7 @@ def build_lines(words: Iterable[Word], *, gap_factor: float = 0.8) -> list[Line]
         group.sort(key=lambda w: w.x0)
         lines.append(
             Line(
-                segments=_split_segments(group, gap_factor),
+                segments=_split_segments(group, gap_factor, char_gap),
                 top=min(w.top for w in group),
                 bottom=max(w.bottom for w in group),
                 height=max(w.height for w in group),

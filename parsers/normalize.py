@@ -30,9 +30,13 @@ def label_key(text: str) -> str:
 
     Case, punctuation and hyphens are dropped and "#", "No." and "Number" all become "no",
     because forms write "Account #", "Account No." and "Account Number" for the same thing.
+    Letters following a number start a new word ("1741SB" is "1741 sb").
     """
     text = text.lower().replace("&", " and ").replace("#", " no ")
     text = re.sub(r"[.'’`\-]", "", text)
+    # "UL 1741-SB" and "UL 1741 SB" are the same label: a number and the letters glued to
+    # it once its hyphen is gone are separate words.
+    text = re.sub(r"(?<=\d)(?=[a-z])", " ", text)
     text = re.sub(r"[^a-z0-9+]+", " ", text)
     words = ["no" if w in {"number", "num", "nbr", "no"} else w for w in text.split()]
     return " ".join(words)
@@ -161,7 +165,8 @@ def parse_count(text: str) -> int | None:
 CHECKED = "☒"
 UNCHECKED = "☐"
 _CHECKED_MARKS = re.compile(r"\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑■✔✓✗✘◉●]")
-_UNCHECKED_MARKS = re.compile(r"\[\s*_?\s*\]|\(\s*\)|[☐□○◯]")
+# "[J" and "[)" are how Tesseract often reads an empty printed box.
+_UNCHECKED_MARKS = re.compile(r"\[\s*_?\s*\]|\(\s*\)|[☐□○◯]|\[[J|)](?=\s|$)")
 SEPARATOR = "¦"  # joins the boxes of one checkbox list that sat apart on the line
 
 
@@ -171,7 +176,7 @@ def has_marks(text: str) -> tuple[bool, bool]:
 
 
 def marked_options(text: str) -> list[str] | None:
-    """Options ticked in a printed checkbox list ("☒ Yes ☐ No" -> ["Yes"]).
+    """Options ticked in a printed checkbox list ("☒ Yes ☐ No" or "Yes ☒ No ☐" -> ["Yes"]).
 
     None when the text holds no checkbox marks at all (it is a plain value); an empty list
     when boxes are printed but none is ticked (the form is silent).
@@ -179,12 +184,17 @@ def marked_options(text: str) -> list[str] | None:
     text = _UNCHECKED_MARKS.sub(f" {UNCHECKED} ", _CHECKED_MARKS.sub(f" {CHECKED} ", text))
     if CHECKED not in text and UNCHECKED not in text:
         return None
-    parts = re.split(f"([{CHECKED}{UNCHECKED}])", text)
     chosen = []
-    for mark, after in zip(parts[1::2], parts[2::2], strict=True):
-        option = after.split(SEPARATOR)[0].strip(" :,;/")
-        if mark == CHECKED and option:
-            chosen.append(option)
+    for part in text.split(SEPARATOR):
+        pieces = re.split(f"([{CHECKED}{UNCHECKED}])", part.strip())
+        # A part that starts with words and ends with a box prints its boxes after the
+        # options ("Yes ☒", "Yes [x] No [ ]"); otherwise each box precedes its option.
+        after = pieces[0].strip() != "" and pieces[-1].strip() == ""
+        texts = pieces[0::2][:-1] if after else pieces[2::2]
+        for mark, words in zip(pieces[1::2], texts, strict=True):
+            option = words.strip(" :,;/")
+            if mark == CHECKED and option:
+                chosen.append(option)
     return chosen
 
 

@@ -4,9 +4,11 @@
 2. The pages are triaged: the application's pages run from the first form page until a page
    that is clearly something else (a spec sheet, a diagram); image-only pages among them are
    queued for OCR. Nothing after the application is laid out or recognised.
-3. A filled fillable form is read from its fields alone (fast path). Otherwise the
-   application's text pages are laid out (pdfplumber) and read by position; image-only ones
-   go through Tesseract and the same reading.
+3. A filled fillable form is read from its fields alone (fast path); pages whose filled
+   fields have names that mean nothing ("Text7") are laid out with the values in place and
+   read through their printed labels (`widgets`). Otherwise the application's text pages
+   are laid out (pdfplumber) and read by position; image-only ones go through Tesseract
+   and the same reading.
 A cooperative deadline is checked between pages; the hard bounds live in `isolation`.
 """
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from pypdf import PdfReader
 
 from parsers.acroform import read_form_fields
-from parsers.assemble import choose_generator_type, choose_program, pick_values
+from parsers.assemble import choose_generator_type, choose_program, pick_values, ticked_statements
 from parsers.classify import classify_page
 from parsers.compose import Context, compose
 from parsers.errors import check_deadline
@@ -29,9 +31,11 @@ from parsers.scan import read_image_pages, read_text_pages
 from parsers.settings import ParserSettings
 from parsers.textlayer import has_text, head_text, label_hits, page_text
 from parsers.vocab import Candidate, build_field_index
+from parsers.widgets import overlay_pages
 from parsers.wordlists import INVERTER_MAKERS
 
 _FILLED_FORM = 4  # this many distinct keys from fields: a filled fillable form
+_GATHERED = {"program", "generator.type"}
 _MAX_UNKNOWN_RUN = 3  # unclassified pages tolerated inside an application (terms, notes)
 
 
@@ -106,17 +110,29 @@ def parse_in_process(data: bytes, settings: ParserSettings) -> ParsedApplication
     index = build_field_index(settings.field_synonyms, settings.label_synonyms,
                               settings.section_labels)
     try:
-        candidates, _ = read_form_fields(reader, index)
+        candidates, unmapped = read_form_fields(reader, index)
     except Exception:  # noqa: BLE001 - a damaged AcroForm must not hide the text layer
-        candidates = []
+        candidates, unmapped = [], set()
         warnings.append("the form fields could not be read (damaged form); used the page text.")
+    try:
+        overlays = overlay_pages(reader, count, unmapped) if unmapped else {}
+    except Exception:  # noqa: BLE001 - damaged widgets: their values are warned about, not fatal
+        overlays = {}
+        warnings.append("some form fields could not be placed on their page (damaged form); "
+                        "their values were not read.")
     triage = _triage(reader, vocab, count, deadline)
     warnings.extend(triage.warnings)
-    filled = len({c.key for c in candidates}) >= _FILLED_FORM
-    laid_out = not filled and bool(triage.text_pages)
-    if laid_out:
-        candidates += read_text_pages(data, triage.text_pages, vocab, deadline, warnings)
-    ocr = read_image_pages(data, triage, vocab, settings, deadline, warnings) if not filled else None
+    named = {c.key for c in candidates}
+    filled = len(named) >= _FILLED_FORM
+    pages_read = sorted(set(overlays) | set([] if filled else triage.text_pages))
+    if pages_read:
+        read = read_text_pages(data, pages_read, vocab, deadline, warnings, overlays)
+        # A field found by its name keeps that value; its printed label only adds the rest.
+        # Program and energy source gather every ticked box, so those are all kept.
+        candidates += [c for c in read if c.route != "form_fields" or c.key not in named
+                       or c.key in _GATHERED]
+    scanned = not filled and not overlays
+    ocr = read_image_pages(data, triage, vocab, settings, deadline, warnings) if scanned else None
     if ocr is not None:
         candidates += ocr.candidates
         triage.first_kind = ocr.first_kind or triage.first_kind
@@ -127,7 +143,7 @@ def parse_in_process(data: bytes, settings: ParserSettings) -> ParsedApplication
 
 def _result(candidates: list[Candidate], triage: Triage, pages: int, warnings: list[str], *,
             ocr_used: bool) -> ParsedApplication:
-    picked = pick_values(candidates)
+    picked = pick_values([*candidates, *ticked_statements(candidates)])
     program, program_warnings = choose_program(candidates, triage.title)
     kind, kind_warnings = choose_generator_type(candidates)
     context = Context(

@@ -97,7 +97,7 @@ _MONTHS = {
     for name in names
 }
 _NUMERIC_US = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_ISO = re.compile(r"\b(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})\b")
 _MONTH_FIRST = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b")
 
@@ -110,14 +110,15 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A calendar date from "11/03/2026", "2026-11-03", "November 3, 2026" or "3 Nov 2026".
+    """A calendar date from "11/03/2026", "2026-11-03" (or "2026/11/03"), "November 3, 2026",
+    "Nov. 3rd, 2026" or "3 November 2026".
 
     Numeric dates are read month first, as US forms print them; two-digit years are 20xx.
     An impossible date (13/45/2026) is None, never a nearby guess.
     """
     low = text.lower()
     if match := _ISO.search(low):
-        return _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return _make_date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
     if match := _NUMERIC_US.search(low):
         year = int(match.group(3))
         year = 2000 + year if year < 100 else year

@@ -12,12 +12,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsers.labels import Hit, Vocabulary, find_hits, heading_of
+from parsers.labels import (
+    Hit,
+    Vocabulary,
+    find_hits,
+    heading_of,
+    join_lone_boxes,
+    join_wrapped_labels,
+)
 from parsers.layout import Line
-from parsers.normalize import CHECKED, SEPARATOR, has_marks, marked_options
-from parsers.vocab import Candidate, LabelIndex, Route
+from parsers.normalize import CHECKED, SEPARATOR, has_marks, label_key, marked_options
+from parsers.vocab import DROPPED, Candidate, LabelIndex, Route
 
 _BELOW_LINES = 2.6  # how far below a label its value may sit, in line heights
+_ABOVE_GAP = 1.0  # a value above its label sits at most this many line heights above it
+_OCR_RUN_GAP = 2.5  # OCR: segments of one value are at most this many line heights apart
 _MULTILINE_KEYS = {"applicant.mailing_address", "site.address"}
 _ABOVE_KEYS = {"signature.signature", "signature.date"}
 _SECTIONS = {"applicant", "site", "installer", "generator", "signature"}
@@ -52,15 +61,24 @@ class _Columns:
         self.bands[0].x0 = 0.0
 
     def learn(self, x: float, key: str) -> None:
+        """A specific label ("Installer Phone", "Installer signature") sets the context."""
+        if key == "ignore":
+            return
         section = key.split(".", maxsplit=1)[0]
-        self._band(x).label = section if section in _SECTIONS | {"ignore"} else None
+        self._band(x).label = section if section in _SECTIONS | {"elsewhere"} else None
 
     def sections(self, x: float) -> list[str]:
         band = self._band(x)
-        if band.label == "ignore":
+        if band.label == "elsewhere":
             return []
         found = [s for s in (band.label, band.heading) if s]
         return found or ["applicant"]
+
+
+def _ticks_a_statement(text: str) -> bool:
+    """Whether a segment is a box followed by words, no "Label:" among them."""
+    options = marked_options(text)
+    return options is not None and ":" not in text and has_marks(text.split(maxsplit=1)[0]) != (False, False)
 
 
 def _indexes(vocab: Vocabulary, sections: Sequence[str]) -> list[LabelIndex]:
@@ -71,11 +89,12 @@ class PageReader:
     """Reads one page's lines into candidates; see the module docstring for the rules."""
 
     def __init__(self, lines: Sequence[Line], vocab: Vocabulary, route: Route, page: int):
-        self.lines = lines
+        every = _indexes(vocab, list(vocab.sections))
+        self.lines = join_wrapped_labels(join_lone_boxes(lines), every)
+        lines = self.lines
         self.vocab = vocab
         self.route = route
         self.page = page
-        every = _indexes(vocab, list(vocab.sections))
         self.labelish = {
             (li, si): find_hits(seg, every)
             for li, line in enumerate(lines)
@@ -117,12 +136,27 @@ class PageReader:
         self.used.add((li, si))
         return self.lines[li].segments[si].text
 
+    def _take_run(self, li: int, si: int) -> str:
+        """The segment at `si`; on OCR pages also the free segments that follow it closely.
+
+        Tesseract's word gaps vary, so one typed value ("Central Point, OR 97502") can come
+        apart into segments; a gap under a few line heights before the next label is still
+        the same value.
+        """
+        parts = [self._take(li, si)]
+        segments = self.lines[li].segments
+        limit = _OCR_RUN_GAP * self.lines[li].height
+        while (self.route == "ocr" and si + 1 < len(segments)
+               and segments[si + 1].x0 - segments[si].x1 < limit and self._free(li, si + 1)):
+            si += 1
+            parts.append(self._take(li, si))
+        return " ".join(parts)
+
     def _value_for(self, li: int, si: int, hit: Hit) -> str:
         segments = self.lines[li].segments
         if si + 1 < len(segments) and self._free_right(li, si + 1, hit.colon):
-            return self._checkbox_list(li, si + 1) or self._take(li, si + 1)
-        steps = (-1, 1) if hit.key in _ABOVE_KEYS else (1,)
-        for step in steps:
+            return self._checkbox_list(li, si + 1) or self._take_run(li, si + 1)
+        for step in self._steps(li, hit):
             found = self._nearby(li, hit, step)
             if found is None:
                 continue
@@ -130,10 +164,31 @@ class PageReader:
             value = self._take(other, osi)
             if hit.key in _MULTILINE_KEYS:
                 more = self._nearby(other, hit, 1)
-                if more is not None:
+                if more is not None and not self._heading(*more):
                     value = f"{value}, {self._take(*more)}"
             return value
         return ""
+
+    def _steps(self, li: int, hit: Hit) -> tuple[int, ...]:
+        """Where to look for a bare label's value: below, or above when that is closer.
+
+        Forms that print the label under the line the value is written on put the value
+        just above the label and the next row's value further below; signature lines are
+        often labelled underneath too.
+        """
+        if hit.key in _ABOVE_KEYS:
+            return (-1, 1)
+        above = self._nearby(li, hit, -1)
+        if above is None:
+            return (1,)
+        line = self.lines[li]
+        gap_above = line.top - self.lines[above[0]].bottom
+        if gap_above > _ABOVE_GAP * line.height:
+            return (1,)
+        below = self._nearby(li, hit, 1)
+        if below is not None and self.lines[below[0]].top - line.bottom <= gap_above:
+            return (1,)
+        return (-1,)
 
     def _checkbox_list(self, li: int, first: int) -> str | None:
         """The boxes right of a label as one value ("☒ Solar ¦ ☐ Wind"), if they are boxes.
@@ -172,7 +227,7 @@ class PageReader:
         columns = _Columns()
         found: list[Candidate] = []
         for li, line in enumerate(self.lines):
-            heads = [heading_of(seg, self.vocab.headings) for seg in line.segments]
+            heads = [heading_of(seg, self.vocab.headings, self.vocab.labels) for seg in line.segments]
             if all(heads) and self._heading_line(li):
                 columns.headings([(s.x0, str(h)) for s, h in zip(line.segments, heads, strict=True)])
                 continue
@@ -180,16 +235,29 @@ class PageReader:
                 if (li, si) in self.used:
                     continue
                 hits = find_hits(seg, _indexes(self.vocab, columns.sections(seg.x0)))
+                if _ticks_a_statement(seg.text):
+                    hits = []  # "☒ UL 1741": the box answers the words after it
                 if not hits and marked_options(seg.text) is not None:
                     found.append(Candidate("options", seg.text, self.route, self.page))
                 for number, hit in enumerate(hits):
-                    columns.learn(hit.x0, hit.key)
+                    if self._specific(hit):
+                        columns.learn(hit.x0, hit.key)
                     value = hit.value
                     if not value and number == len(hits) - 1:
                         value = self._value_for(li, si, hit)
-                    if value and hit.key != "ignore":
+                    if value and hit.key not in DROPPED:
                         found.append(Candidate(hit.key, value, self.route, self.page, hit.label))
         return found
+
+    def _specific(self, hit: Hit) -> bool:
+        # Only a label that means the same anywhere on the form tells the section: "Name"
+        # read as the applicant's under a signature heading leaves the signature context.
+        match = self.vocab.labels.match_prefix(label_key(hit.label).split())
+        return match is not None and match[0] == hit.key
+
+    def _heading(self, li: int, si: int) -> bool:
+        segment = self.lines[li].segments[si]
+        return heading_of(segment, self.vocab.headings, self.vocab.labels) is not None
 
     def _heading_line(self, li: int) -> bool:
         # "APPLICANT" alone may be a heading or a label with its value below: it is a heading

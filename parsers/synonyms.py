@@ -6,8 +6,9 @@ are plain mappings that a caller can extend (`settings.merge_synonyms`) or repla
 Keys are contract paths (`applicant.name`) plus a few parts the assembler joins or splits:
 `*.city_state_zip`, `applicant.mailing_city` and friends, `generator.inverter_make_model`,
 `installer.name` (company or contact, decided by what else the form states),
-`signature.signature` (the signature itself) and `ignore` (labels that must be recognised
-so that their values are not taken for something else).
+`signature.signature` (the signature itself), `ignore` (labels that must be recognised
+so that their values are not taken for something else) and `elsewhere` (the same, and the
+generic labels after them belong to someone else: "Installer signature ... Date").
 Matching ignores case, punctuation and spacing; `#`, "No." and "Number" are equivalent.
 """
 
@@ -24,6 +25,7 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "owner", "owner name", "property owner", "system owner", "account holder",
         "account holder name", "name on account", "name on electric account",
         "customer legal name", "applicant legal name", "applicant / customer name",
+        "member", "member name", "member / account holder name", "cooperative member name",
     ),
     "applicant.email": (
         "applicant email", "applicant email address", "customer email", "customer email address",
@@ -36,6 +38,7 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "applicant.mailing_address": (
         "mailing address", "applicant mailing address", "customer mailing address",
+        "mailing address of the interconnection customer", "mailing address of applicant",
         "applicant address", "billing address", "owner mailing address",
     ),
     "site.address": (
@@ -55,7 +58,7 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "site.meter_number": (
         "meter number", "utility meter number", "pge meter number",
         "pge meter number where system will be installed", "existing meter number",
-        "electric meter number",
+        "electric meter number", "meter serial number", "meter id", "meter serial",
     ),
     "installer.company": (
         "installer", "installer name", "installer company", "installing contractor", "installation contractor",
@@ -66,7 +69,7 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "installer.contact": (
         "installer contact", "contractor contact", "installer contact name",
-        "contractor contact name", "contact person", "installer contact person",
+        "contractor contact name", "installer contact person",
     ),
     "installer.email": ("installer email", "contractor email", "installer email address"),
     "installer.phone": (
@@ -83,6 +86,7 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "generator type", "type of system", "type of generator", "energy source",
         "primary energy source", "fuel type", "prime mover", "generation type",
         "resource type", "type of generating facility", "system type", "facility type",
+        "resource", "energy resource", "generation source",
     ),
     "generator.nameplate_kw_ac": (
         "nameplate rating", "nameplate rating (kva/kw ac)", "ac nameplate rating",
@@ -101,6 +105,8 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "generator.export_kw": (
         "maximum export capacity", "export capacity", "max export", "maximum export",
         "export limit", "proposed export capacity", "maximum export kw", "export rating",
+        "export", "export kw", "maximum physical export capability requested",
+        "maximum physical export capability", "export capability",
     ),
     "generator.inverter_manufacturer": (
         "inverter manufacturer", "manufacturer", "inverter make", "make", "inverter brand",
@@ -111,6 +117,7 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "generator.inverter_make_model": (
         "manufacturer & model #", "manufacturer and model", "inverter manufacturer and model",
         "inverter make/model", "make and model", "make/model", "inverter make and model",
+        "inverter manufacturer and model no",
         "inverter", "inverter(s)",
     ),
     "generator.inverter_quantity": (
@@ -122,6 +129,8 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "is the inverter ul 1741 certified", "inverter ul 1741 certified",
         "is the inverter ul 1741 listed", "certified to ul 1741", "inverter certification",
         "ul 1741 compliant", "inverter ul 1741 listed", "ul 1741 certification",
+        "is the inverter equipment ul 1741 listed", "is the equipment ul 1741 listed",
+        "inverter is certified to ul 1741", "inverter is ul 1741 listed",
     ),
     "generator.storage_kwh": (
         "battery capacity", "storage capacity", "energy storage capacity",
@@ -139,7 +148,8 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "signature", "applicant signature", "customer signature", "signature of applicant",
         "customer-generator signature", "interconnection customer signature",
         "owner signature", "signature of interconnection customer", "signature of customer",
-        "applicant's signature", "customer's signature", "signed",
+        "applicant's signature", "customer's signature", "signed", "member signature",
+        "account holder signature", "owner's signature",
     ),
     "program": (
         "program", "interconnection type", "application type", "type of application",
@@ -151,12 +161,18 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "customer signature date",
     ),
     "ignore": (
-        "installer signature", "contractor signature", "utility signature", "pge signature",
-        "installer signature date", "title", "print name", "printed name",
+        "title", "print name", "printed name", "name (type or print)",
         "anticipated operation date", "anticipated date of operation",
-        "anticipated date the facility will be operational", "estimated annual production",
-        "estimated annual kwh", "fax", "date received", "module manufacturer", "module model",
-        "battery manufacturer", "battery model", "panel manufacturer",
+        "anticipated date the facility will be operational",
+        "anticipated date when installation will go online", "estimated annual production",
+        "estimated annual kwh", "estimated annual system production", "fax",
+        "telephone (evening)", "evening phone",
+    ),
+    "elsewhere": (
+        "installer signature", "contractor signature", "utility signature", "pge signature",
+        "installer signature date", "date received", "module manufacturer", "module model",
+        "battery manufacturer", "battery model", "panel manufacturer", "utility use only",
+        "for utility use only", "approved by",
     ),
 }
 
@@ -165,7 +181,7 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "applicant information", "customer information", "customer-generator information",
         "interconnection customer information", "applicant", "owner information",
         "applicant / customer information", "customer", "interconnection customer",
-        "applicant contact information", "customer-generator",
+        "applicant contact information", "customer-generator", "member", "member information",
     ),
     "installer": (
         "installer information", "contractor information", "installing contractor",

@@ -7,7 +7,7 @@ the make and model, and, where a per-unit rating column exists, the total AC rat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from parsers.layout import Line, Segment
@@ -27,11 +27,21 @@ _ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
+_ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("quantity", frozenset({"quantity", "qty"})),
+    ("rating", frozenset({"rating", "output", "watts", "kw", "kva", "w"})),
+)
+
+
 def _role(text: str) -> str | None:
     words = label_key(text.split("(", maxsplit=1)[0]).split()
     key = " ".join(words)
     for role, names in _ROLES.items():
         if key in names:
+            return role
+    # Longer headers ("AC rating each (W)", "Quantity installed") by their telling word.
+    for role, telling in _ROLE_WORDS:
+        if telling & set(words):
             return role
     return None
 
@@ -45,10 +55,11 @@ class _Column:
 
 
 def _header(line: Line) -> list[_Column] | None:
-    columns = [_Column(r, s.x0, s.x1, s.text) for s in line.segments if (r := _role(s.text))]
-    roles = {c.role for c in columns}
+    # Unknown headers stay columns ("other") so that their cells are not given to a neighbour.
+    columns = [_Column(_role(s.text) or "other", s.x0, s.x1, s.text) for s in line.segments]
+    roles = {c.role for c in columns} - {"other"}
     names_unit = roles & {"make_model", "manufacturer", "model"}
-    if len(columns) >= 2 and names_unit and roles & {"quantity", "rating"}:
+    if len(roles) >= 2 and names_unit and roles & {"quantity", "rating"}:
         return columns
     return None
 
@@ -64,13 +75,14 @@ def _cell_owner(segment: Segment, columns: Sequence[_Column]) -> _Column:
     return min(columns, key=lambda c: abs((c.x0 + c.x1) / 2 - centre))
 
 
-def _rows(lines: Sequence[Line], start: int, columns: Sequence[_Column]) -> list[tuple[int, dict[str, str]]]:
+def _rows(lines: Sequence[Line], start: int, columns: Sequence[_Column],
+          ends: Callable[[Line], bool]) -> list[tuple[int, dict[str, str]]]:
     rows: list[tuple[int, dict[str, str]]] = []
     previous = lines[start]
     for index in range(start + 1, len(lines)):
         line = lines[index]
-        if line.top - previous.bottom > 2.2 * previous.height or ":" in line.text:
-            break  # a gap, or a "Label: value" line, ends the table
+        if line.top - previous.bottom > 2.2 * previous.height or ":" in line.text or ends(line):
+            break  # a gap, a "Label: value" line, or a heading or labels end the table
         cells: dict[str, str] = {}
         for segment in line.segments:
             role = _cell_owner(segment, columns).role
@@ -85,8 +97,13 @@ def _rows(lines: Sequence[Line], start: int, columns: Sequence[_Column]) -> list
     return rows
 
 
-def read_tables(lines: Sequence[Line], route: Route, page: int) -> tuple[list[Candidate], set[int]]:
+def read_tables(lines: Sequence[Line], route: Route, page: int,
+                ends: Callable[[Line], bool] = lambda _line: False
+                ) -> tuple[list[Candidate], set[int]]:
     """Candidates from inverter tables on a page, and the line indexes the tables occupy.
+
+    `ends` tells a line that cannot be a row (a heading, a line of other labels): a table
+    drawn as cells is often followed, without a gap, by more labelled cells.
 
     Rows whose type column names something other than an inverter (modules, batteries) are
     left out. The total rating is reported under `generator.table_kw_ac` so that an explicit
@@ -98,7 +115,9 @@ def read_tables(lines: Sequence[Line], route: Route, page: int) -> tuple[list[Ca
         columns = _header(line) if index not in used else None
         if columns is None:
             continue
-        rows = _rows(lines, index, columns)
+        rows = _rows(lines, index, columns, ends)
+        if not rows:
+            continue  # a row of labels over nothing: the label reader takes it
         used.update([index, *(r for r, _ in rows)])
         inverters = [cells for _, cells in rows if cells and
                      ("type" not in cells or "inverter" in cells["type"].lower())]

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from parsers.layout import Line, Word, build_lines
 from parsers.normalize import CHECKED, label_key
-from parsers.vocab import LabelIndex
+from parsers.vocab import DROPPED, LabelIndex
 
 _MIN_TEXT = 12  # fewer visible characters than this: the page is an image (or blank)
 
@@ -40,7 +40,7 @@ def label_hits(text: str, labels: LabelIndex) -> int:
     keys = set()
     for line in text.splitlines():
         match = labels.match_prefix(label_key(line).split())
-        if match is not None and match[0] != "ignore":
+        if match is not None and match[0] not in DROPPED:
             keys.add(match[0])
     return len(keys)
 
@@ -69,12 +69,15 @@ def _word(raw: dict[str, object]) -> Word:
                 float(raw["bottom"]))  # type: ignore[arg-type]
 
 
-def layout_lines(document: PDF, index: int) -> Sequence[Line]:
-    """Page `index` (0-based) as lines of segments, in points from the top-left corner."""
+def layout_lines(document: PDF, index: int, extra: Sequence[Word] = ()) -> Sequence[Line]:
+    """Page `index` (0-based) as lines of segments, in points from the top-left corner.
+
+    `extra` words (form-field values placed on the page) are laid out with the page's own.
+    """
     page = document.pages[index]
     try:
         raw_words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5,
                                        extra_attrs=["fontname"])
     finally:
         page.close()
-    return build_lines(_word(raw) for raw in raw_words)
+    return build_lines([*(_word(raw) for raw in raw_words), *extra])

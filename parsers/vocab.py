@@ -15,6 +15,7 @@ from parsers.normalize import field_key, label_key
 from parsers.wordlists import GENERATOR_TYPE_WORDS, PROGRAM_WORDS, SECTION_FIELD_PREFIXES
 
 Route = Literal["form_fields", "text", "ocr"]
+DROPPED = frozenset({"ignore", "elsewhere"})  # keys whose values are recognised, then dropped
 
 
 @dataclass(frozen=True, slots=True)

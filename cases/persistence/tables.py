@@ -204,3 +204,11 @@ mailbox_cursors = sa.Table(
     sa.Column("uidvalidity", sa.BigInteger, nullable=False),
     sa.Column("last_uid", sa.BigInteger, nullable=False),
 )
+
+# Slack event ids already handled: Slack retries an event it thinks we missed, and every
+# process (HTTP workers, Socket Mode) must agree that the retry is a duplicate.
+slack_events = sa.Table(
+    "slack_events", metadata,
+    sa.Column("event_id", sa.String(100), primary_key=True),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),
+)

@@ -1,0 +1,87 @@
+"""`icdesk serve --only bot`: the Slack bot as a long-running process.
+
+Over HTTP by default: waitress on 127.0.0.1 (or `--host`) serves `POST /slack/events` for
+events, slash commands and interactivity; put a TLS proxy in front for Slack to reach it.
+With `SLACK_APP_TOKEN` set it uses Socket Mode instead (no public URL needed), with a watchdog
+that reconnects a connection that went silent. `--only intake` runs the mailbox loop."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+import click
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from app.bot_wiring import (
+    EVENTS_PATH,
+    HTTP_THREADS,
+    bound_port,
+    build_bot,
+    http_server,
+    slack_credentials,
+    stop_http_server,
+)
+from app.cli_intake import intake_run
+from app.context import DeskContext
+from bot.slack_app import SocketModeWatchdog
+
+log = logging.getLogger("icdesk")
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    return stop
+
+
+def _serve_http(context: DeskContext, host: str, port: int, threads: int) -> None:
+    server = http_server(build_bot(context.desk()), host, port, threads)
+    click.echo(f"Slack bot listening on http://{host}:{bound_port(server)}{EVENTS_PATH}; Ctrl-C to stop", err=True)
+    stop = _stop_on_signals()
+    runner = threading.Thread(target=server.run, name="waitress", daemon=True)
+    runner.start()
+    stop.wait()
+    stop_http_server(server)
+    runner.join(timeout=5)
+
+
+def _serve_socket_mode(context: DeskContext, app_token: str, watchdog_s: float) -> None:
+    handler = SocketModeHandler(build_bot(context.desk(), socket_mode=True), app_token)
+    watchdog = SocketModeWatchdog(handler, stale_after_s=watchdog_s, check_every_s=min(10.0, watchdog_s / 4))
+    handler.client.connect()
+    watchdog.start()
+    click.echo("Slack bot connected in Socket Mode; Ctrl-C to stop", err=True)
+    stop = _stop_on_signals()
+    stop.wait()
+    watchdog.stop()
+    handler.client.close()
+
+
+@click.command("serve", help="Run a part of the desk as a long-running process (for now: the Slack bot, the mailbox).")
+@click.option("--only", "part", type=click.Choice(["bot", "intake"]), required=True, help="which part to run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (HTTP mode)")
+@click.option("--port", type=int, default=None, help="port to listen on (default: ICDESK_BOT_PORT, 3000)")
+@click.option("--threads", default=HTTP_THREADS, show_default=True, help="HTTP worker threads")
+@click.option("--watchdog-seconds", default=120.0, show_default=True,
+              help="Socket Mode: reconnect after this long without a message or pong")
+@click.pass_context
+def serve(ctx: click.Context, part: str, host: str, port: int | None, threads: int, watchdog_seconds: float) -> None:
+    context = ctx.ensure_object(DeskContext)
+    if part == "intake":
+        ctx.invoke(intake_run, poll_seconds=60.0)
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app_token = context.settings.slack_app_token
+    slack_credentials(context.settings, socket_mode=bool(app_token))  # before the desk: fail fast, in one line
+    if app_token:
+        _serve_socket_mode(context, app_token, watchdog_seconds)
+    else:
+        _serve_http(context, host, context.settings.bot_port if port is None else port, threads)
