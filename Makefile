@@ -30,8 +30,11 @@ test: setup venv lint
 	env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy OMP_THREAD_LIMIT=1 \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
+# The embedded desk: the sample mail is read, then the terminal chat opens (it ends at once
+# when standard input is not a terminal, so `make run </dev/null` can be scripted).
 run: setup venv
 	$(BIN)/icdesk demo
+	$(BIN)/icdesk chat
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

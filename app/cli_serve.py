@@ -1,4 +1,4 @@
-"""`icdesk serve --only bot`: the Slack bot as a long-running process.
+"""`icdesk serve`: the desk as a long-running process, whole or one part (`--only bot`).
 
 Over HTTP by default: waitress on 127.0.0.1 (or `--host`) serves `POST /slack/events` for
 events, slash commands and interactivity; put a TLS proxy in front for Slack to reach it.
@@ -25,8 +25,12 @@ from app.bot_wiring import (
     stop_http_server,
 )
 from app.cli_intake import intake_run
+from app.cli_scheduler import run_command as scheduler_run
+from app.cli_scheduler import scheduler_deps
 from app.context import DeskContext
 from bot.slack_app import SocketModeWatchdog
+from cases.persistence.lease import AdvisoryLockLeader
+from scheduler.builder import build_scheduler
 
 log = logging.getLogger("icdesk")
 
@@ -65,18 +69,47 @@ def _serve_socket_mode(context: DeskContext, app_token: str, watchdog_s: float) 
     handler.client.close()
 
 
-@click.command("serve", help="Run a part of the desk as a long-running process (for now: the Slack bot, the mailbox).")
-@click.option("--only", "part", type=click.Choice(["bot", "intake"]), required=True, help="which part to run")
+def _serve_all(ctx: click.Context, context: DeskContext) -> None:
+    """The embedded desk in one process: the scheduler in the background (it leads alone on
+    SQLite), the mailbox loop in the foreground; the bot joins when Slack's tokens are set."""
+    desk = context.desk()
+    leader = AdvisoryLockLeader(desk.engine)
+    jobs = build_scheduler(scheduler_deps(desk), leader, desk.now)
+    jobs.start()
+    bot = None
+    if context.settings.slack_bot_token and context.settings.slack_signing_secret:
+        bot = http_server(build_bot(desk), "127.0.0.1", context.settings.bot_port, HTTP_THREADS)
+        threading.Thread(target=bot.run, name="slack-http", daemon=True).start()
+    try:
+        ctx.invoke(intake_run, poll_seconds=60.0)
+    finally:
+        if bot is not None:
+            stop_http_server(bot)
+        jobs.shutdown(wait=True)
+        leader.release()
+
+
+@click.command("serve", help="Run the desk as a long-running process: all of it, or --only one part.")
+@click.option("--only", "part", type=click.Choice(["bot", "intake", "scheduler"]), default=None,
+              help="run one part (for several processes sharing PostgreSQL); default: intake and scheduler, "
+                   "plus the Slack bot when its tokens are set")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (HTTP mode)")
 @click.option("--port", type=int, default=None, help="port to listen on (default: ICDESK_BOT_PORT, 3000)")
 @click.option("--threads", default=HTTP_THREADS, show_default=True, help="HTTP worker threads")
 @click.option("--watchdog-seconds", default=120.0, show_default=True,
               help="Socket Mode: reconnect after this long without a message or pong")
 @click.pass_context
-def serve(ctx: click.Context, part: str, host: str, port: int | None, threads: int, watchdog_seconds: float) -> None:
+def serve(ctx: click.Context, part: str | None, host: str, port: int | None, threads: int,
+          watchdog_seconds: float) -> None:
     context = ctx.ensure_object(DeskContext)
     if part == "intake":
         ctx.invoke(intake_run, poll_seconds=60.0)
+        return
+    if part == "scheduler":
+        ctx.invoke(scheduler_run)
+        return
+    if part is None:
+        _serve_all(ctx, context)
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app_token = context.settings.slack_app_token
