@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import traceback
@@ -13,75 +14,49 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError
 
-from app.cli_case import case
-from app.cli_case_records import RECORD_COMMANDS
-from app.cli_chat import chat
-from app.cli_intake import intake
-from app.cli_parse import parse_command
-from app.cli_scheduler import scheduler
-from app.cli_serve import serve
-from app.context import DeskContext, pass_context
-from app.demo import demo
-from app.rules_files import SHIPPED_RULES, load_catalog
+from app.context import DeskContext
 from cases.errors import DeskError
-from cases.persistence.migrate import current_revision, head_revision, upgrade
 from config.settings import SettingsError, load_settings
 
 log = logging.getLogger("icdesk")
 
 
-@click.group(help="icdesk: the interconnection desk.")
+# Each command's module, imported only when the command runs: `icdesk case show` should not
+# wait for the Slack SDK, the PDF parser and the scheduler to load.
+COMMANDS = {
+    "case": "app.cli_case_all:case",
+    "chat": "app.cli_chat:chat",
+    "db": "app.cli_admin:db",
+    "demo": "app.demo:demo",
+    "intake": "app.cli_intake:intake",
+    "parse": "app.cli_parse:parse_command",
+    "report": "app.cli_report:report",
+    "rules": "app.cli_admin:rules",
+    "scheduler": "app.cli_scheduler:scheduler",
+    "serve": "app.cli_serve:serve",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=LazyGroup, help="icdesk: the interconnection desk.")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     context = ctx.ensure_object(DeskContext)
     ctx.call_on_close(context.close)
-
-
-@cli.group(help="Database schema.")
-def db() -> None:
-    pass
-
-
-@db.command("upgrade", help="Create the database or migrate it to this version's schema.")
-@pass_context
-def db_upgrade(context: DeskContext) -> None:
-    desk = context.desk(ensure_schema=False)
-    before = current_revision(desk.engine)
-    upgrade(desk.engine)
-    after = head_revision()
-    click.echo(f"database at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
-
-
-@cli.group(help="Tariff rule files.")
-def rules() -> None:
-    pass
-
-
-@rules.command("check", help="Validate the rule files and list every value marked unverified.")
-@pass_context
-def rules_check(context: DeskContext) -> None:
-    catalog = load_catalog(context.settings.rules_dir)
-    folder = context.settings.rules_dir or SHIPPED_RULES
-    versions = ", ".join(f"{r.version} (from {r.effective_from.isoformat()})" for r in catalog.rule_sets)
-    click.echo(f"rules in {folder}: valid; versions: {versions}")
-    unverified = catalog.unverified()
-    click.echo(f"{len(unverified)} values are marked unverified; confirm them against the rule text:")
-    for item in unverified:
-        note = f" — {item.note}" if item.note else ""
-        cite = f" [{item.citation}]" if item.citation else ""
-        click.echo(f"  {item.version}: {item.where}{cite}{note}")
-
-
-def _register_subcommands() -> None:
-    for command in RECORD_COMMANDS:
-        case.add_command(command)
-    cli.add_command(case)
-    cli.add_command(demo)
-    cli.add_command(chat)
-    cli.add_command(intake)
-    cli.add_command(scheduler)
-    cli.add_command(serve)
-    cli.add_command(parse_command, "parse")
 
 
 def _log_internal_error(log_dir: Path) -> Path | None:
@@ -121,7 +96,6 @@ def _explain(error: Exception) -> tuple[int, str]:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI: users see one line per error, never a traceback."""
-    _register_subcommands()
     run: Callable[..., Any] = cli.main
     try:
         return run(args=argv, prog_name="icdesk", standalone_mode=False)

@@ -198,5 +198,8 @@ class DeskReader(CaseReader, Protocol):
     def running_clocks(self, *, due_before: date | None = None, due_from: date | None = None) -> list[ClockDue]:
         """Running or extended clocks of open cases due in [due_from, due_before), soonest first."""
 
+    def received_between(self, start: date, end: date) -> int:
+        """How many applications arrived in [start, end) (Pacific dates)."""
+
     def period(self, start: date, end: date) -> PeriodFacts:
         """The figures of [start, end) (Pacific dates) and the open queue now."""

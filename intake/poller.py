@@ -17,6 +17,9 @@ from intake.process import process_message
 
 log = logging.getLogger(__name__)
 
+# How often a waiting loop checks whether it was asked to stop.
+_STOP_CHECK_S = 5.0
+
 
 @dataclass
 class PassSummary:
@@ -91,6 +94,15 @@ def run_forever(intake: Intake, mailbox: Mailbox, deliver: Callable[[], Delivery
         summary = run_once(intake, mailbox, deliver)
         if on_pass is not None and (summary.results or summary.errors):
             on_pass(summary)
-        if stop.is_set():
-            break
-        mailbox.wait_for_new(wait_s)
+        _wait(mailbox, stop, wait_s)
+
+
+def _wait(mailbox: Mailbox, stop: threading.Event, wait_s: float) -> None:
+    """Wait for new mail in short slices, so a stop request is honoured within seconds
+    rather than at the end of a long IDLE."""
+    waited = 0.0
+    while waited < wait_s and not stop.is_set():
+        step = min(_STOP_CHECK_S, wait_s - waited)
+        if mailbox.wait_for_new(step):
+            return
+        waited += step

@@ -16,6 +16,9 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import resource
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.context import ForkServerContext
 
 from parsers.errors import UnreadablePdf
@@ -63,6 +66,24 @@ def _too_big(settings: ParserSettings) -> UnreadablePdf:
     )
 
 
+@contextmanager
+def _main_not_reimported() -> Iterator[None]:
+    """Start a worker without it importing the caller's main script first.
+
+    multiprocessing re-runs the parent's `__main__` file in each new worker when that module
+    has a `__file__`; for the `icdesk` command that imports the whole desk (SQLAlchemy,
+    Slack, …) in every worker, about a second per PDF. The worker only needs this module, so
+    the main module's file is hidden while the worker is prepared.
+    """
+    main = sys.modules.get("__main__")
+    hidden = main.__dict__.pop("__file__", None) if main is not None else None
+    try:
+        yield
+    finally:
+        if main is not None and hidden is not None:
+            main.__file__ = hidden
+
+
 def parse_isolated(data: bytes, settings: ParserSettings) -> ParsedApplication:
     """Parse in a worker bounded by `settings.memory_mb` (MiB) and `settings.timeout_s` (s).
 
@@ -71,7 +92,8 @@ def parse_isolated(data: bytes, settings: ParserSettings) -> ParsedApplication:
     context = _get_context()
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_worker, args=(data, settings, sender), daemon=True)
-    worker.start()
+    with _main_not_reimported():
+        worker.start()
     sender.close()
     try:
         # A little grace over the cooperative deadline, which reports a cleaner reason.

@@ -73,7 +73,7 @@ def daily_digest(deps: SchedulerDeps, at: datetime) -> int:
     today = calendar.local_date(at)
     reader = deps.reader(today)
     tasks, clocks = reader.open_tasks(), reader.running_clocks()
-    arrived = reader.period(calendar.previous_business_day(today), today).received
+    arrived = reader.received_between(calendar.previous_business_day(today), today)
     end_of_week = today + timedelta(days=4 - today.weekday()) if today.weekday() < 5 else today
     texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week) for team in DIGEST_TEAMS}
     texts["manager"] = _manager_digest(reader, today)

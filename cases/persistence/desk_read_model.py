@@ -71,6 +71,11 @@ class SqlDeskReader(SqlCaseReader):
         statement = sa.select(column, sa.func.count()).where(_C.stage.not_in(TERMINAL)).group_by(column)
         return {str(getattr(key, "value", key)): int(count) for key, count in connection.execute(statement)}
 
+    def received_between(self, start: date, end: date) -> int:
+        """How many applications arrived in [start, end) (Pacific dates)."""
+        with self._engine.connect() as connection:
+            return self._count_between(connection, _C.received_at, start, end)
+
     def period(self, start: date, end: date) -> PeriodFacts:
         """The figures of [start, end) (Pacific dates) and the open queue now."""
         k = tables.clocks.c

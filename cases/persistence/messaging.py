@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, RowMapping
 from sqlalchemy.orm import Session
 
@@ -64,12 +65,14 @@ class SqlOutbox:
     def add(self, item: OutboxItem) -> bool:
         """Queue a notification; False when one with the same key was queued before."""
         table = tables.outbox
-        if self.session.execute(sa.select(table.c.id).where(table.c.key == item.key)).first():
-            return False
         values: dict[str, Any] = {key: value for key, value in vars(item).items() if key != "id"}
         values["available_at"] = item.available_at or item.created_at
-        self.session.execute(sa.insert(table).values(**values))
-        return True
+        # One statement that skips a duplicate key: no read-then-write race between processes.
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (insert(table).values(**values).on_conflict_do_nothing(index_elements=[table.c.key])
+                     .returning(table.c.id))
+        return self.session.execute(statement).first() is not None
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int,
                   channels: Collection[Channel] = tuple(Channel)) -> list[OutboxItem]:

@@ -212,3 +212,11 @@ slack_events = sa.Table(
     sa.Column("event_id", sa.String(100), primary_key=True),
     sa.Column("received_at", UtcDateTime, nullable=False, index=True),
 )
+
+# Read paths of the digest, the summary and the reports: what stopped or was decided in a
+# period, and the last stage change of each case.
+sa.Index("ix_case_clocks_stopped_on", clocks.c.stopped_on)
+sa.Index("ix_case_clocks_original_due_on", clocks.c.original_due_on)
+sa.Index("ix_cases_deemed_complete_at", cases.c.deemed_complete_at)
+sa.Index("ix_cases_decided_at", cases.c.decided_at)
+sa.Index("ix_case_events_action_case_id_at", events.c.action, events.c.case_id, events.c.at)
