@@ -10,7 +10,7 @@ from bot.core import EVERYONE, STAFF, BotDeps, Caller, Role
 from bot.lookup import as_case_number, find_cases, is_sure
 from bot.registry import Registry
 from bot.summary import summarise
-from cases.desk_queries import ClockDue, TaskDue
+from cases.desk_queries import CaseIndexEntry, ClockDue, TaskDue
 from cases.queries import DeskReader
 
 REGISTRY = Registry()
@@ -37,12 +37,20 @@ def status(args: list[str], caller: Caller, deps: BotDeps) -> Content:
     number = as_case_number(query)
     if number:
         return card(number, caller, deps)
-    matches = find_cases(query, _reader(deps).index(open_only=False))
+    matches = find_cases(query, _candidates(deps, query))
     if not matches:
         return Notice(f"No case matches “{query}”. Try a case number, an address or the customer's name.", ok=False)
     if is_sure(matches):
         return card(matches[0].number, caller, deps)
     return PickList(query, tuple(matches))
+
+
+def _candidates(deps: BotDeps, query: str) -> list[CaseIndexEntry]:
+    """The cases worth ranking: those sharing a distinctive word with the query (a house
+    number, a street or family name), found by the database rather than by reading them all."""
+    words = [w for w in query.replace(",", " ").split() if len(w) >= 3 or w.isdigit()]
+    distinctive = sorted(words, key=lambda w: (not w[0].isdigit(), -len(w)))[:2]
+    return _reader(deps).index_matching(distinctive) or _reader(deps).index(open_only=False)
 
 
 def _today(deps: BotDeps) -> date:

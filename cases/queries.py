@@ -192,6 +192,10 @@ class DeskReader(CaseReader, Protocol):
     def index(self, *, open_only: bool = True) -> list[CaseIndexEntry]:
         """Number, name, address and account of cases, to search by."""
 
+    def index_matching(self, words: list[str], *, limit: int = 500) -> list[CaseIndexEntry]:
+        """Cases whose name, address, city or account contains any of `words` (case-blind),
+        at most `limit`: the candidates a fuzzy search then ranks."""
+
     def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
         """Open tasks of open cases, soonest due first."""
 

@@ -29,6 +29,17 @@ class SqlDeskReader(SqlCaseReader):
         with self._engine.connect() as connection:
             return [CaseIndexEntry(r[0], r[1], r[2], r[3], r[4], r[5].value) for r in connection.execute(statement)]
 
+    def index_matching(self, words: list[str], *, limit: int = 500) -> list[CaseIndexEntry]:
+        """Cases whose name, address, city or account contains any of `words` (case-blind)."""
+        columns = (_C.applicant_name, _C.site_address, _C.site_city, _C.site_account_number)
+        conditions = [sa.func.lower(column).like(f"%{word.lower()}%") for word in words for column in columns]
+        if not conditions:
+            return []
+        statement = (sa.select(_C.number, _C.applicant_name, _C.site_address, _C.site_city, _C.site_account_number,
+                               _C.stage).where(sa.or_(*conditions)).order_by(_C.number.desc()).limit(limit))
+        with self._engine.connect() as connection:
+            return [CaseIndexEntry(r[0], r[1], r[2], r[3], r[4], r[5].value) for r in connection.execute(statement)]
+
     def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
         """Open tasks of open cases, soonest due first (undated last)."""
         t = tables.tasks.c
