@@ -20,6 +20,9 @@ class CaseRepository(Protocol):
     def get(self, number: str) -> Case:
         """The case with this number; raises `CaseNotFound`."""
 
+    def get_many(self, numbers: list[str]) -> list[Case]:
+        """The cases with these numbers (those that exist), loaded and locked together."""
+
     def next_number(self, year: int) -> str:
         """The next gap-free case number of `year`, reserved in the current transaction."""
 

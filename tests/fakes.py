@@ -28,6 +28,9 @@ class FakeRepository:
             raise CaseNotFound(number)
         return self.working[number]
 
+    def get_many(self, numbers: list[str]) -> list[Case]:
+        return [self.working[n] for n in sorted(numbers) if n in self.working]
+
     def next_number(self, year: int) -> str:
         sequence = self._pending_counters.get(year, self.counters.get(year, 0)) + 1
         self._pending_counters[year] = sequence

@@ -46,6 +46,14 @@ class SqlCaseRepository:
             self.seen.append(found)
         return found
 
+    def get_many(self, numbers: list[str]) -> list[Case]:
+        """The cases with these numbers, loaded (children included) in a handful of queries."""
+        found = list(self.session.execute(
+            sa.select(Case).where(tables.cases.c.number.in_(numbers)).order_by(tables.cases.c.number)
+            .with_for_update()).scalars())
+        self.seen.extend(case for case in found if case not in self.seen)
+        return found
+
     def next_number(self, year: int) -> str:
         """Reserve the next sequence of `year`. The counter row is updated in this
         transaction, so a rollback returns the number and concurrent writers wait: no gaps,

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from cases.case import Case
 from cases.entities import Clock
+from cases.errors import DeskError
 from cases.messaging import Channel, OutboxItem
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import LapseOutcome
 from cases.services.lifecycle import move
 from cases.stages import Stage
+
+log = logging.getLogger(__name__)
 
 
 def extend_clock(
@@ -73,23 +77,51 @@ def _announce(case: Case, lapse: Lapse, at: datetime) -> None:
         ))
 
 
-def sweep_clocks(uow: UnitOfWork, book: RuleBook, today: date, at: datetime, actor: str = "icdesk") -> list[Lapse]:
-    """Lapse every clock due before `today` and apply its outcome, one case per transaction
-    so that one case's trouble does not hold up the others. Running it again finds nothing."""
+def _lapse_due(case: Case, book: RuleBook, today: date, at: datetime, actor: str) -> list[Lapse]:
+    lapses = []
+    for clock in sorted(case.active_clocks(), key=lambda c: c.due_on):
+        if clock.due_on >= today or not clock.active:
+            continue
+        case.lapse_clock(clock, at, actor)
+        outcome = _apply(case, clock, book, at, actor)
+        lapse = Lapse(case.number, clock.name, clock.title, clock.citation, clock.due_on, outcome,
+                      case.stage.value)
+        _announce(case, lapse, at)
+        lapses.append(lapse)
+    return lapses
+
+
+def sweep_clocks(uow: UnitOfWork, book: RuleBook, today: date, at: datetime, actor: str = "icdesk",
+                 batch: int = 100) -> list[Lapse]:
+    """Lapse every clock due before `today` and apply its outcome. Cases are handled a
+    batch per transaction (one load, one commit); when a batch fails, its cases are retried
+    one per transaction so that one case's trouble does not hold up the others. Running it
+    again finds nothing."""
     with uow:
         numbers = uow.cases.numbers_with_clocks_due_before(today)
+    lapses: list[Lapse] = []
+    for start in range(0, len(numbers), batch):
+        chunk = numbers[start:start + batch]
+        try:
+            with uow:
+                found = [lapse for case in uow.cases.get_many(chunk)
+                         for lapse in _lapse_due(case, book, today, at, actor)]
+                uow.commit()
+            lapses.extend(found)
+        except DeskError:
+            lapses.extend(_one_by_one(uow, book, chunk, today, at, actor))
+    return lapses
+
+
+def _one_by_one(uow: UnitOfWork, book: RuleBook, numbers: list[str], today: date, at: datetime,
+                actor: str) -> list[Lapse]:
     lapses = []
     for number in numbers:
-        with uow:
-            case = uow.cases.get(number)
-            for clock in sorted(case.active_clocks(), key=lambda c: c.due_on):
-                if clock.due_on >= today or not clock.active:
-                    continue
-                case.lapse_clock(clock, at, actor)
-                outcome = _apply(case, clock, book, at, actor)
-                lapse = Lapse(number, clock.name, clock.title, clock.citation, clock.due_on, outcome,
-                              case.stage.value)
-                _announce(case, lapse, at)
-                lapses.append(lapse)
-            uow.commit()
+        try:
+            with uow:
+                found = _lapse_due(uow.cases.get(number), book, today, at, actor)
+                uow.commit()
+            lapses.extend(found)
+        except DeskError:
+            log.exception("the clocks of %s could not be swept; the next sweep tries again", number)
     return lapses
