@@ -61,10 +61,12 @@ class SmtpSender:
     def __init__(self, settings: SmtpSettings, mail_from: str) -> None:
         self._settings = settings
         self._mail_from = mail_from
+        # Loading the CA bundle costs ~20 ms: once per sender, and only when TLS is used.
+        self._context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "none" else None
 
     def _connect(self) -> smtplib.SMTP:
         s = self._settings
-        context = ssl.create_default_context(cafile=s.ca_file)
+        context = self._context
         if s.security == "ssl":
             return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_s, context=context)
         client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)

@@ -36,7 +36,11 @@ class SqlCaseRepository:
         self.seen.append(case)
 
     def get(self, number: str) -> Case:
-        """Load the case and lock its row, so concurrent changes to one case queue up."""
+        """Load the case and lock its row, so concurrent changes to one case queue up. A case
+        this transaction already holds (and has locked) is returned as it is."""
+        for case in self.seen:
+            if case.number == number:
+                return case
         found = self.session.execute(
             sa.select(Case).where(tables.cases.c.number == number).with_for_update()
         ).scalar_one_or_none()
