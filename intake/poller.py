@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 from cases.messaging import Channel, Outcome
 from cases.services.outbox import DeliveryReport
 from intake.context import Intake, Result
-from intake.mailbox import FetchedMessage, Mailbox
+from intake.mailbox import FetchedMessage, Mailbox, MailboxUnavailable
 from intake.process import process_message
 
 log = logging.getLogger(__name__)
 
 # How often a waiting loop checks whether it was asked to stop.
 _STOP_CHECK_S = 5.0
+# After a failed pass (the server down, the network gone), wait this long, doubling up to
+# the longest, rather than give up: the adapter's own reconnects cover short outages.
+_FIRST_RETRY_S = 5.0
+_LONGEST_RETRY_S = 300.0
 
 
 @dataclass
@@ -90,8 +94,24 @@ def run_forever(intake: Intake, mailbox: Mailbox, deliver: Callable[[], Delivery
                 stop: threading.Event, wait_s: float = 60.0, on_pass: Callable[[PassSummary], None] | None = None,
                 ) -> None:
     """Pass after pass until `stop` is set, waiting for new mail (IDLE or polling) between."""
+    retry_s, worked = _FIRST_RETRY_S, False
     while not stop.is_set():
-        summary = run_once(intake, mailbox, deliver)
+        try:
+            summary = run_once(intake, mailbox, deliver)
+        except MailboxUnavailable:
+            if not worked:
+                raise  # wrong settings at start-up: say so at once, in one line
+            log.warning("%s is unavailable; trying again in %.0f s", mailbox.name, retry_s)
+            stop.wait(retry_s)
+            retry_s = min(retry_s * 2, _LONGEST_RETRY_S)
+            continue
+        except Exception:
+            # A long-running desk outlives a network outage: log it, pause, try again.
+            log.exception("the pass over %s failed; trying again in %.0f s", mailbox.name, retry_s)
+            stop.wait(retry_s)
+            retry_s = min(retry_s * 2, _LONGEST_RETRY_S)
+            continue
+        retry_s, worked = _FIRST_RETRY_S, True
         if on_pass is not None and (summary.results or summary.errors):
             on_pass(summary)
         _wait(mailbox, stop, wait_s)
