@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 
 from app.rules_files import load_catalog
+from bot.core import BotDeps
 from cases.errors import DeskError
 from cases.persistence.database import create_database_engine
 from cases.persistence.desk_read_model import SqlDeskReader
@@ -62,6 +63,12 @@ class Desk:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def bot_deps(desk: Desk) -> BotDeps:
+    """The desk as the bot reaches it (Slack and the terminal chat alike); the reader is built
+    per request so `today` is today."""
+    return BotDeps(unit_of_work=desk.unit_of_work, book=desk.book, reader=desk.desk_reader, now=desk.now)
 
 
 def build_desk(settings: Settings, now: Callable[[], datetime] = system_now) -> Desk:

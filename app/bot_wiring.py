@@ -10,8 +10,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, create_server
 
-from app.bootstrap import Desk
-from bot.core import BotDeps, Role
+from app.bootstrap import Desk, bot_deps
+from bot.core import Role
 from bot.listeners.callers import GroupsOf, SlackUserGroups, no_groups
 from bot.roles import RoleMap
 from bot.slack_app import build_slack_app, web_client
@@ -22,11 +22,6 @@ from config.settings import Settings
 EVENTS_PATH = "/slack/events"
 # Worker threads of the HTTP server: each request only acks and hands the work to bolt's pool.
 HTTP_THREADS = 8
-
-
-def bot_deps(desk: Desk) -> BotDeps:
-    """The desk as the bot reaches it; the reader is built per request so `today` is today."""
-    return BotDeps(unit_of_work=desk.unit_of_work, book=desk.book, reader=desk.desk_reader, now=desk.now)
 
 
 def role_lists(settings: Settings) -> dict[str, str]:

@@ -6,10 +6,11 @@ import sys
 
 import click
 
+from app.bootstrap import bot_deps
 from app.context import DeskContext, pass_context
 from app.mail import embedded_senders, outbox_delivery
 from bot.console import run_console
-from bot.core import BotDeps, Caller, Role
+from bot.core import Caller, Role
 
 BANNER = "Try: status IC-… · status williams · overdue · queue protection · summary · help   (Ctrl-D to quit)"
 
@@ -21,7 +22,7 @@ BANNER = "Try: status IC-… · status williams · overdue · queue protection �
 @pass_context
 def chat(context: DeskContext, user: str, role_names: tuple[str, ...]) -> None:
     desk = context.desk()
-    deps = BotDeps(unit_of_work=desk.unit_of_work, book=desk.book, reader=desk.desk_reader, now=desk.now)
+    deps = bot_deps(desk)
     caller = Caller(user_id=user, roles=frozenset(Role(name) for name in role_names), private=True)
     interactive = sys.stdin.isatty()
     if interactive:
