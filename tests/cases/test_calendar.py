@@ -132,6 +132,16 @@ def test_counting_between_is_antisymmetric(start: date, end: date) -> None:
     assert calendar.business_days_between(start, end) == -calendar.business_days_between(end, start)
 
 
+@given(start=days, end=days, closures=st.lists(days, max_size=5))
+def test_counting_between_agrees_with_walking_the_days(start: date, end: date, closures: list[date]) -> None:
+    # The count is arithmetic (weekdays, then the weekday holidays and closures in the range);
+    # walking the days one by one is the definition it must match.
+    calendar = BusinessCalendar(closure_days=closures)
+    low, high = min(start, end), max(start, end)
+    walked = sum(calendar.is_business_day(low + timedelta(days=i)) for i in range(1, (high - low).days + 1))
+    assert calendar.business_days_between(low, high) == walked
+
+
 @given(day=days, hour=st.integers(0, 23), minute=st.integers(0, 59))
 def test_receipt_day_is_a_business_day_on_or_after_the_local_date(day: date, hour: int, minute: int) -> None:
     calendar = BusinessCalendar()
