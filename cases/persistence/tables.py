@@ -213,6 +213,18 @@ slack_events = sa.Table(
     sa.Column("received_at", UtcDateTime, nullable=False, index=True),
 )
 
+# Where each case's task card sits in each team channel (Slack's message ts), so later news
+# about the case edits that card and goes into its thread instead of a new post; `posted_by`
+# is the outbox item that posted it, so a retry of that item knows the card is its own.
+slack_case_cards = sa.Table(
+    "slack_case_cards", metadata,
+    sa.Column("case_number", sa.String(16), primary_key=True),
+    sa.Column("channel", sa.String(40), primary_key=True),
+    sa.Column("ts", sa.String(40), nullable=False),
+    sa.Column("posted_by", sa.String(300), nullable=False),
+    sa.Column("posted_at", UtcDateTime, nullable=False),
+)
+
 # Read paths of the digest, the summary and the reports: what stopped or was decided in a
 # period, and the last stage change of each case.
 sa.Index("ix_case_clocks_stopped_on", clocks.c.stopped_on)
