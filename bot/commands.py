@@ -96,8 +96,8 @@ def queue(args: list[str], caller: Caller, deps: BotDeps) -> Content:
 def overdue(args: list[str], caller: Caller, deps: BotDeps) -> Content:
     today = _today(deps)
     reader = _reader(deps)
-    tasks = [t for t in reader.open_tasks() if t.due_on is not None and t.due_on < today]
-    rows = _clock_rows(deps, reader.running_clocks(due_before=today)) + _task_rows(deps, tasks)
+    rows = (_clock_rows(deps, reader.running_clocks(due_before=today))
+            + _task_rows(deps, reader.open_tasks(due_before=today)))
     return Listing("Overdue", rows, empty="Nothing is overdue.")
 
 
@@ -110,8 +110,8 @@ def due(args: list[str], caller: Caller, deps: BotDeps) -> Content:
         return Notice("Say `due today` or `due this week`.", ok=False)
     until = today + timedelta(days=1) if span == "today" else today + timedelta(days=7 - today.weekday())
     reader = _reader(deps)
-    clocks = [c for c in reader.running_clocks() if today <= c.due_on < until]
-    tasks = [t for t in reader.open_tasks() if t.due_on is not None and today <= t.due_on < until]
+    clocks = reader.running_clocks(due_from=today, due_before=until)
+    tasks = reader.open_tasks(due_from=today, due_before=until)
     label = "today" if span == "today" else "this week"
     rows = _clock_rows(deps, clocks) + _task_rows(deps, tasks)
     return Listing(f"Due {label}", rows, empty=f"Nothing is due {label}.")

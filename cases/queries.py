@@ -196,8 +196,10 @@ class DeskReader(CaseReader, Protocol):
         """Cases whose name, address, city or account contains any of `words` (case-blind),
         at most `limit`: the candidates a fuzzy search then ranks."""
 
-    def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
-        """Open tasks of open cases, soonest due first."""
+    def open_tasks(self, *, team: str | None = None, assignee: str | None = None, due_before: date | None = None,
+                   due_from: date | None = None) -> list[TaskDue]:
+        """Open tasks of open cases, soonest due first; with `due_before` or `due_from` only
+        the dated ones due in [due_from, due_before)."""
 
     def running_clocks(self, *, due_before: date | None = None, due_from: date | None = None) -> list[ClockDue]:
         """Running or extended clocks of open cases due in [due_from, due_before), soonest first."""

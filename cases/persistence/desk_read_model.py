@@ -44,8 +44,10 @@ class SqlDeskReader(SqlCaseReader):
         with self._engine.connect() as connection:
             return [CaseIndexEntry(r[0], r[1], r[2], r[3], r[4], r[5].value) for r in connection.execute(statement)]
 
-    def open_tasks(self, *, team: str | None = None, assignee: str | None = None) -> list[TaskDue]:
-        """Open tasks of open cases, soonest due first (undated last)."""
+    def open_tasks(self, *, team: str | None = None, assignee: str | None = None, due_before: date | None = None,
+                   due_from: date | None = None) -> list[TaskDue]:
+        """Open tasks of open cases, soonest due first (undated last); with `due_before` or
+        `due_from` only the dated ones due in [due_from, due_before)."""
         t = tables.tasks.c
         statement = (
             sa.select(_C.number, _C.applicant_name, t.team, t.kind, t.title, t.assignee, t.due_on)
@@ -57,6 +59,10 @@ class SqlDeskReader(SqlCaseReader):
             statement = statement.where(t.team == team)
         if assignee is not None:
             statement = statement.where(t.assignee == assignee)
+        if due_before is not None:
+            statement = statement.where(t.due_on < due_before)
+        if due_from is not None:
+            statement = statement.where(t.due_on >= due_from)
         with self._engine.connect() as connection:
             return [TaskDue(r[0], r[1], r[2].value, r[3], r[4], r[5], r[6]) for r in connection.execute(statement)]
 

@@ -1,5 +1,5 @@
-"""The database side of `status <words>`: which cases are worth ranking, on SQLite and
-PostgreSQL alike, whatever the case of the words typed."""
+"""The desk's SQL read model on SQLite and PostgreSQL alike: the candidates of `status
+<words>` whatever the case of the words typed, and the date filters of `overdue` and `due`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from support import contract, pacific
 
 from cases import services
 from cases.applications import application_from_contract
+from cases.desk_queries import TaskDue
 from cases.persistence.desk_read_model import SqlDeskReader
 from cases.persistence.repository import SqlUnitOfWork
 from cases.rulebook import RuleBook
@@ -36,3 +37,23 @@ def test_matching_ignores_case_and_searches_name_address_city_and_account(engine
     assert found("portland") == [williams, ankeny]
     assert found("zzqx") == []
     assert found() == []
+
+
+def test_open_tasks_filtered_by_due_date(engine: Engine, book: RuleBook) -> None:
+    first = _register(engine, book, 2)
+    second = _register(engine, book, 3, site__address="2280 SE Ankeny St")
+    reader = SqlDeskReader(engine, book.calendar, date(2026, 11, 30))
+    everything = reader.open_tasks()
+    due_days = sorted({task.due_on for task in everything if task.due_on is not None})
+    assert {task.number for task in everything} == {first, second}
+    assert len(due_days) >= 2, "the two cases' tasks fall due on different days"
+    cut = due_days[-1]
+
+    def spans(tasks: list[TaskDue]) -> list[tuple[str, date | None]]:
+        return [(task.number, task.due_on) for task in tasks]
+
+    assert spans(reader.open_tasks(due_before=cut)) == \
+        [(t.number, t.due_on) for t in everything if t.due_on is not None and t.due_on < cut]
+    assert spans(reader.open_tasks(due_from=cut)) == \
+        [(t.number, t.due_on) for t in everything if t.due_on is not None and t.due_on >= cut]
+    assert reader.open_tasks(due_from=cut, due_before=cut) == []
