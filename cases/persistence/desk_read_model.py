@@ -16,6 +16,11 @@ from cases.stages import TERMINAL
 _C = tables.cases.c
 
 
+def _name(key: object) -> str:
+    """An enum's value, or the text of anything else (a tier number, None)."""
+    return str(getattr(key, "value", key))
+
+
 class SqlDeskReader(SqlCaseReader):
     def _moment(self, day: date) -> datetime:
         return datetime.combine(day, time(0), self._calendar.zone)
@@ -88,9 +93,18 @@ class SqlDeskReader(SqlCaseReader):
         statement = sa.select(sa.func.count()).where(column >= self._moment(start), column < self._moment(end))
         return int(connection.execute(statement).scalar_one())
 
-    def _group(self, connection: sa.Connection, column: sa.ColumnElement[object]) -> dict[str, int]:
-        statement = sa.select(column, sa.func.count()).where(_C.stage.not_in(TERMINAL)).group_by(column)
-        return {str(getattr(key, "value", key)): int(count) for key, count in connection.execute(statement)}
+    def _open_counts(self, connection: sa.Connection) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        """Open cases by stage, by tier and by program, from one pass over the open cases."""
+        by_stage: Counter[str] = Counter()
+        by_tier: Counter[str] = Counter()
+        by_program: Counter[str] = Counter()
+        statement = (sa.select(_C.stage, _C.tier, _C.program, sa.func.count()).where(_C.stage.not_in(TERMINAL))
+                     .group_by(_C.stage, _C.tier, _C.program))
+        for stage, tier, program, count in connection.execute(statement):
+            by_stage[_name(stage)] += count
+            by_tier[_name(tier)] += count
+            by_program[_name(program)] += count
+        return dict(by_stage), dict(by_tier), dict(by_program)
 
     def received_between(self, start: date, end: date) -> int:
         """How many applications arrived in [start, end) (Pacific dates)."""
@@ -115,10 +129,10 @@ class SqlDeskReader(SqlCaseReader):
                 tables.events.c.at >= self._moment(start), tables.events.c.at < self._moment(end))).scalar_one()
             extended = connection.execute(sa.select(sa.func.count()).where(
                 k.original_due_on.is_not(None), k.original_due_on >= start, k.original_due_on < end)).scalar_one()
+            by_stage, by_tier, by_program = self._open_counts(connection)
             return PeriodFacts(
                 received=received, completed=completed, decided=len(decided_rows), closed=int(closed),
-                open_by_stage=self._group(connection, _C.stage), open_by_tier=self._group(connection, _C.tier),
-                open_by_program=self._group(connection, _C.program),
+                open_by_stage=by_stage, open_by_tier=by_tier, open_by_program=by_program,
                 clocks_by_status=dict(Counter({ClockStatus(s).value: int(n) for s, n in stopped})),
                 extended=int(extended),
                 decided_cases=tuple(CaseDates(r[0], r[1].value, r[2], r[3], r[4], r[5]) for r in decided_rows),

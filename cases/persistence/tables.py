@@ -227,8 +227,10 @@ slack_case_cards = sa.Table(
 
 # Read paths of the digest, the summary and the reports: what stopped or was decided in a
 # period, and the last stage change of each case.
-sa.Index("ix_case_clocks_stopped_on", clocks.c.stopped_on)
+sa.Index("ix_case_clocks_stopped_on_status", clocks.c.stopped_on, clocks.c.status)
 sa.Index("ix_case_clocks_original_due_on", clocks.c.original_due_on)
 sa.Index("ix_cases_deemed_complete_at", cases.c.deemed_complete_at)
 sa.Index("ix_cases_decided_at", cases.c.decided_at)
 sa.Index("ix_case_events_action_case_id_at", events.c.action, events.c.case_id, events.c.at)
+# The summary counts open cases by stage, tier and program from this index alone.
+sa.Index("ix_cases_stage_tier_program", cases.c.stage, cases.c.tier, cases.c.program)
