@@ -152,7 +152,8 @@ class Case:
     # -- stage ---------------------------------------------------------------------------
 
     def move_to(self, target: Stage, at: datetime, actor: str, note: str | None = None) -> None:
-        """Move to `target` if the process allows it from the current stage."""
+        """Move to `target` if the process allows it from the current stage, and tell the
+        channels of the teams with tasks on the case."""
         net_metering = self.program == Program.NET_METERING
         if not is_allowed(self.stage, target, net_metering=net_metering):
             allowed = [stage.value for stage in allowed_next(self.stage, net_metering=net_metering)]
@@ -160,6 +161,15 @@ class Case:
         before = self.stage
         self.stage = target
         self.record(at, actor, "stage changed", {"stage": (before.value, target.value)}, note)
+        # Each team that had work on the case before this change has a card showing the stage;
+        # a task opened in this same change brings its own card, drawn after the move.
+        for team in sorted({task.team.value for task in self.tasks if task.opened_at < at}):
+            self.notify(OutboxItem(
+                key=f"stage:{self.number}:{target.value}:{at.isoformat()}:{team}", channel=Channel.SLACK,
+                recipient=f"team:{team}", case_number=self.number, created_at=at,
+                payload={"kind": "stage", "case": self.number, "from": before.value, "to": target.value,
+                         "note": note, "text": f"{self.number} moved from {before.label} to {target.label}"},
+            ))
 
     # -- parts ---------------------------------------------------------------------------
 
@@ -200,16 +210,30 @@ class Case:
         return taken
 
     def assign_task(self, task: Task, assignee: str, at: datetime, actor: str) -> None:
-        """Give a task to a person; the log keeps who had it before."""
+        """Give a task to a person, and tell the team's channel; the log keeps who had it before."""
         before, task.assignee = task.assignee, assignee
         self.record(at, actor, "task assigned", {f"task {task.kind} assignee": (before, assignee)})
+        self.notify(OutboxItem(
+            key=f"task-assigned:{self.number}:{task.kind}:{at.isoformat()}:{assignee}", channel=Channel.SLACK,
+            recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,
+            payload={"kind": "task_assigned", "case": self.number, "task": task.kind, "team": task.team.value,
+                     "assignee": assignee, "actor": actor,
+                     "text": f"{self.number}: {task.title} assigned to {assignee}"},
+        ))
 
     def finish_task(self, task: Task, at: datetime, actor: str) -> None:
-        """Mark an open task done by `actor`; a finished task cannot be finished again."""
+        """Mark an open task done by `actor` and tell the team's channel; a finished task
+        cannot be finished again."""
         if task.status != TaskStatus.OPEN:
             raise InvalidInput(f"the task {task.kind!r} of {self.number} is already {task.status}")
         task.status, task.done_at, task.done_by = TaskStatus.DONE, at, actor
         self.record(at, actor, "task done", {f"task {task.kind}": ("open", "done")})
+        self.notify(OutboxItem(
+            key=f"task-done:{self.number}:{task.kind}:{at.isoformat()}", channel=Channel.SLACK,
+            recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,
+            payload={"kind": "task_done", "case": self.number, "task": task.kind, "team": task.team.value,
+                     "actor": actor, "text": f"{self.number}: {task.title} done by {actor}"},
+        ))
 
     def cancel_open_tasks(self, at: datetime, actor: str, reason: str) -> None:
         """Cancel what is left to do, e.g. when the case is withdrawn or closed."""
