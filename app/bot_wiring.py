@@ -11,6 +11,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, create_server
 
 from app.bootstrap import Desk, bot_deps
+from app.ops_http import WsgiApp, with_ops_routes
 from bot.core import Role
 from bot.listeners.callers import GroupsOf, SlackUserGroups, no_groups
 from bot.roles import RoleMap
@@ -57,11 +58,14 @@ def build_bot(desk: Desk, *, socket_mode: bool = False) -> App:
                            SqlSeenEvents(desk.engine), groups_of=groups, verify_requests=not socket_mode)
 
 
-def http_server(app: App, host: str, port: int, threads: int = HTTP_THREADS) -> BaseWSGIServer:
+def http_server(app: App, host: str, port: int, threads: int = HTTP_THREADS,
+                ops: WsgiApp | None = None) -> BaseWSGIServer:
     """A waitress server for `app` on `host:port` only (port 0: the system picks); `.run()`
-    serves, `.close()` stops, `bound_port(server)` is the port."""
-    server = create_server(SlackRequestHandler(app, path=EVENTS_PATH), host=host, port=port, threads=threads,
-                           ident="icdesk")
+    serves, `.close()` stops, `bound_port(server)` is the port. `ops` answers `/healthz` and
+    `/metrics` on the same port."""
+    handler: WsgiApp = SlackRequestHandler(app, path=EVENTS_PATH)
+    server = create_server(handler if ops is None else with_ops_routes(handler, ops), host=host, port=port,
+                           threads=threads, ident="icdesk")
     if not isinstance(server, BaseWSGIServer):  # one host gives one socket; several would be a MultiSocketServer
         raise DeskError(f"--host {host!r} names more than one address; give one")
     return server

@@ -15,6 +15,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from app.context import DeskContext
+from app.logs import configure_logging
 from cases.errors import DeskError
 from config.settings import SettingsError, load_settings
 
@@ -94,8 +95,21 @@ def _explain(error: Exception) -> tuple[int, str]:
     return 70, f"internal error: icdesk could not finish{where}"
 
 
+def _configure_logging(args: list[str]) -> None:
+    """Log lines as the settings ask; a long-running `serve` says what it does (INFO), the
+    other commands only what went wrong (WARNING). Settings that do not load are reported by
+    the command itself, so here they only fall back to the defaults."""
+    try:
+        settings = load_settings()
+        log_format, level = settings.log_format, settings.log_level
+    except SettingsError:
+        log_format, level = "auto", None
+    configure_logging(log_format, level or ("INFO" if args[:1] == ["serve"] else "WARNING"))
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI: users see one line per error, never a traceback."""
+    _configure_logging(sys.argv[1:] if argv is None else argv)
     run: Callable[..., Any] = cli.main
     try:
         return run(args=argv, prog_name="icdesk", standalone_mode=False)

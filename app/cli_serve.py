@@ -3,13 +3,19 @@
 Over HTTP by default: waitress on 127.0.0.1 (or `--host`) serves `POST /slack/events` for
 events, slash commands and interactivity; put a TLS proxy in front for Slack to reach it.
 With `SLACK_APP_TOKEN` set it uses Socket Mode instead (no public URL needed), with a watchdog
-that reconnects a connection that went silent. `--only intake` runs the mailbox loop."""
+that reconnects a connection that went silent. `--only intake` runs the mailbox loop.
+
+Every process answers `GET /healthz` and `GET /metrics`: the bot on its own port, beside
+/slack/events; the others on ICDESK_HEALTH_PORT (default 3001 for intake, 3002 for the
+scheduler, ICDESK_BOT_PORT for the whole desk without the bot)."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import click
@@ -25,9 +31,11 @@ from app.bot_wiring import (
     stop_http_server,
 )
 from app.cli_intake import intake_run
-from app.cli_scheduler import run_command as scheduler_run
 from app.cli_scheduler import scheduler_deps
 from app.context import DeskContext
+from app.health import HealthChecks
+from app.metrics import metrics_registry
+from app.ops_http import HEALTH_PATH, WsgiApp, ops_app, ops_server
 from bot.slack_app import SocketModeWatchdog
 from cases.persistence.lease import AdvisoryLockLeader
 from scheduler.builder import build_scheduler
@@ -46,9 +54,36 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+INTAKE_HEALTH_PORT = 3001
+SCHEDULER_HEALTH_PORT = 3002
+
+
+def _ops(context: DeskContext, leader: AdvisoryLockLeader | None, process: str) -> WsgiApp:
+    desk = context.desk()
+    return ops_app(HealthChecks(desk, leader), metrics_registry(desk), process)
+
+
+@contextmanager
+def _health_server(context: DeskContext, leader: AdvisoryLockLeader | None, process: str,
+                   default_port: int) -> Iterator[None]:
+    """/healthz and /metrics on a small server of their own while the block runs."""
+    settings = context.settings
+    port = default_port if settings.health_port is None else settings.health_port
+    server = ops_server(_ops(context, leader, process), settings.health_host, port)
+    click.echo(f"health on http://{settings.health_host}:{bound_port(server)}{HEALTH_PATH}", err=True)
+    runner = threading.Thread(target=server.run, name="ops-http", daemon=True)
+    runner.start()
+    try:
+        yield
+    finally:
+        stop_http_server(server)
+        runner.join(timeout=5)
+
+
 def _serve_http(context: DeskContext, host: str, port: int, threads: int) -> None:
-    server = http_server(build_bot(context.desk()), host, port, threads)
+    server = http_server(build_bot(context.desk()), host, port, threads, ops=_ops(context, None, "bot"))
     click.echo(f"Slack bot listening on http://{host}:{bound_port(server)}{EVENTS_PATH}; Ctrl-C to stop", err=True)
+    click.echo(f"health on http://{host}:{bound_port(server)}{HEALTH_PATH}", err=True)
     stop = _stop_on_signals()
     runner = threading.Thread(target=server.run, name="waitress", daemon=True)
     runner.start()
@@ -57,16 +92,34 @@ def _serve_http(context: DeskContext, host: str, port: int, threads: int) -> Non
     runner.join(timeout=5)
 
 
+def _serve_scheduler(context: DeskContext) -> None:
+    """The scheduler alone; its health server knows whether this process leads."""
+    desk = context.desk()
+    leader = AdvisoryLockLeader(desk.engine)
+    jobs = build_scheduler(scheduler_deps(desk), leader, desk.now)
+    stop = _stop_on_signals()
+    with _health_server(context, leader, "scheduler", SCHEDULER_HEALTH_PORT):
+        jobs.start()
+        click.echo("scheduler running; Ctrl-C to stop", err=True)
+        try:
+            stop.wait()
+        finally:
+            jobs.shutdown(wait=True)
+            leader.release()
+
+
 def _serve_socket_mode(context: DeskContext, app_token: str, watchdog_s: float) -> None:
     handler = SocketModeHandler(build_bot(context.desk(), socket_mode=True), app_token)
     watchdog = SocketModeWatchdog(handler, stale_after_s=watchdog_s, check_every_s=min(10.0, watchdog_s / 4))
-    handler.client.connect()
-    watchdog.start()
-    click.echo("Slack bot connected in Socket Mode; Ctrl-C to stop", err=True)
     stop = _stop_on_signals()
-    stop.wait()
-    watchdog.stop()
-    handler.client.close()
+    # No HTTP server of its own in Socket Mode: the health endpoints get one on the bot's port.
+    with _health_server(context, None, "bot", context.settings.bot_port):
+        handler.client.connect()
+        watchdog.start()
+        click.echo("Slack bot connected in Socket Mode; Ctrl-C to stop", err=True)
+        stop.wait()
+        watchdog.stop()
+        handler.client.close()
 
 
 def _serve_all(ctx: click.Context, context: DeskContext) -> None:
@@ -77,11 +130,16 @@ def _serve_all(ctx: click.Context, context: DeskContext) -> None:
     jobs = build_scheduler(scheduler_deps(desk), leader, desk.now)
     jobs.start()
     bot = None
-    if context.settings.slack_bot_token and context.settings.slack_signing_secret:
-        bot = http_server(build_bot(desk), "127.0.0.1", context.settings.bot_port, HTTP_THREADS)
-        threading.Thread(target=bot.run, name="slack-http", daemon=True).start()
     try:
-        ctx.invoke(intake_run, poll_seconds=60.0)
+        if context.settings.slack_bot_token and context.settings.slack_signing_secret:
+            bot = http_server(build_bot(desk), "127.0.0.1", context.settings.bot_port, HTTP_THREADS,
+                              ops=_ops(context, leader, "desk"))
+            click.echo(f"health on http://127.0.0.1:{bound_port(bot)}{HEALTH_PATH}", err=True)
+            threading.Thread(target=bot.run, name="slack-http", daemon=True).start()
+            ctx.invoke(intake_run, poll_seconds=60.0)
+        else:
+            with _health_server(context, leader, "desk", context.settings.bot_port):
+                ctx.invoke(intake_run, poll_seconds=60.0)
     finally:
         if bot is not None:
             stop_http_server(bot)
@@ -103,15 +161,15 @@ def serve(ctx: click.Context, part: str | None, host: str, port: int | None, thr
           watchdog_seconds: float) -> None:
     context = ctx.ensure_object(DeskContext)
     if part == "intake":
-        ctx.invoke(intake_run, poll_seconds=60.0)
+        with _health_server(context, None, "intake", INTAKE_HEALTH_PORT):
+            ctx.invoke(intake_run, poll_seconds=60.0)
         return
     if part == "scheduler":
-        ctx.invoke(scheduler_run)
+        _serve_scheduler(context)
         return
     if part is None:
         _serve_all(ctx, context)
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app_token = context.settings.slack_app_token
     slack_credentials(context.settings, socket_mode=bool(app_token))  # before the desk: fail fast, in one line
     if app_token:

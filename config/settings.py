@@ -40,6 +40,22 @@ class Settings(BaseSettings):
     )
     storage_dir: Path = Field(default=Path("var/storage"), description="received documents, by sha256")
     log_dir: Path = Field(default=Path("var/log"), description="where internal errors are logged")
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", description="log lines on stderr: JSON when not on a terminal (auto), or always one kind")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None, description="default: INFO for `icdesk serve`, WARNING for the other commands")
+
+    # The health and metrics endpoints of `icdesk serve`. The bot serves them beside
+    # /slack/events; the other processes on a port of their own (default: see deploy.md).
+    health_host: str = Field(default="127.0.0.1", description="address of the health server (not the bot's)")
+    health_port: int | None = Field(default=None, ge=0, le=65535,
+                                    description="port of /healthz and /metrics: default 3001 (--only intake), "
+                                                "3002 (--only scheduler), ICDESK_BOT_PORT otherwise")
+    health_outbox_max_age_s: float = Field(default=900.0, gt=0,
+                                           description="an undelivered notification older than this is unhealthy")
+    health_outbox_max_depth: int = Field(default=1000, ge=1, description="more undelivered notifications is unhealthy")
+    health_leader_grace_s: float = Field(default=120.0, ge=0,
+                                         description="PostgreSQL: how long no process may lead the scheduler")
 
     # Mail. With no IMAP host the desk reads the local mail drop; with no SMTP host it writes
     # outgoing mail to a folder instead of sending it.

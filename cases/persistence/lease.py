@@ -42,6 +42,25 @@ class AdvisoryLockLeader:
             connection.close()
         return taken
 
+    @property
+    def holds_lead(self) -> bool:
+        """Whether this process held the lead at its last check; asks nothing and takes nothing
+        (the health check reads it, and must not itself take the lead)."""
+        return self._engine.dialect.name != "postgresql" or self._connection is not None
+
+    def anyone_leads(self) -> bool:
+        """Whether some session of this database holds the lead (PostgreSQL's lock table; a
+        bigint key is split into classid, the high half, and objid, the low half)."""
+        if self._engine.dialect.name != "postgresql":
+            return True
+        query = sa.text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid::bigint = :high AND objid::bigint = :low")
+        with self._engine.connect() as connection:
+            found = connection.execute(query, {"high": self._key >> 32, "low": self._key & 0xFFFFFFFF}).scalar()
+        return bool(found)
+
     def release(self) -> None:
         """Give up the lead. The connection is discarded rather than returned to the pool,
         where it would keep holding the session-level lock."""

@@ -31,7 +31,8 @@ def test_serve_reads_mail_and_stops_cleanly(tmp_path: Path) -> None:
     (drop / "1.eml").write_bytes(question())
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("ICDESK_", "SLACK_"))},
            "ICDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'desk.db'}", "ICDESK_MAILDROP": str(drop),
-           "ICDESK_OUTGOING_MAIL_DIR": str(tmp_path / "out"), "ICDESK_STORAGE_DIR": str(tmp_path / "storage")}
+           "ICDESK_OUTGOING_MAIL_DIR": str(tmp_path / "out"), "ICDESK_STORAGE_DIR": str(tmp_path / "storage"),
+           "ICDESK_HEALTH_PORT": "0"}
     process = subprocess.Popen([ICDESK, "serve"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
