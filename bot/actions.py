@@ -11,6 +11,7 @@ from bot.commands import REGISTRY, card
 from bot.content import Content, Notice
 from bot.core import BotDeps, Caller, Role
 from bot.lookup import as_case_number
+from bot.masking import mask
 from cases import services
 from cases.entities import MeetingKind
 from cases.errors import InvalidInput
@@ -164,10 +165,19 @@ def schedule(args: list[str], caller: Caller, deps: BotDeps) -> Content:
     except ValueError:
         raise InvalidInput(f"{rest[1]!r} is not a time like 10:00") from None
     starts_at = datetime.combine(_date(rest[0]), clock_time, deps.book.calendar.zone)
-    services.schedule_meeting(deps.unit_of_work(), deps.book, number, kind, starts_at, None, [], deps.now(),
-                              caller.actor)
+    done = services.schedule_meeting(deps.unit_of_work(), deps.book, number, kind, starts_at, None, [], deps.now(),
+                                     caller.actor)
     what = kind.value.replace("_", " ")
-    return Notice(f"{number}: {what} on {starts_at:%A %B} {starts_at.day} at {starts_at:%H:%M}.")
+    moved = "moved to" if done.sequence else "on"
+    when = f"{number}: {what} {moved} {starts_at:%A %B} {starts_at.day} at {starts_at:%H:%M} {starts_at:%Z}."
+    if done.invited is None:
+        return Notice(f"{when} The invitation could not be sent: {done.not_invited_because}.")
+    # Installer addresses are business contacts and shown; a customer's is masked where others read.
+    address = done.invited.email if done.invited.role == "installer" or caller.sees_unmasked \
+        else mask(done.invited.email)
+    update = "An updated invitation" if done.sequence else "An invitation"
+    return Notice(f"{when} {update} goes to the {done.invited.role} at {address}, "
+                  "with a reminder the business day before.")
 
 
 @REGISTRY.command("notice", usage="notice <case>",

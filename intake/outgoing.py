@@ -7,6 +7,11 @@ answering each other.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -14,24 +19,92 @@ from email.message import EmailMessage
 from email.policy import default
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
+from jinja2 import TemplateError
+
+from cases.errors import InvalidInput
+from cases.ics import Invitation, Organizer, request
 from cases.messaging import OutboxItem
 from cases.ports import DeliveryFailed
+from intake.replies import Templates
+
+log = logging.getLogger(__name__)
+
+# How invitations name the desk (their ORGANIZER), as the letters sign.
+DESK_NAME = "Interconnection Services"
 
 # Python folds a header that would pass 78 characters by moving its whole value to the next
 # line, which some clients then show with a leading space; 998 is the hard limit of RFC 5322.
 _POLICY = default.clone(max_line_length=998)
 
 
-def build_email(item: OutboxItem, mail_from: str) -> EmailMessage:
-    """The e-mail an outbox item describes (payload: to, subject, body, message_id, in_reply_to,
-    references)."""
+_TEMPLATE_NAME = re.compile(r"[a-z][a-z_]*")
+
+
+def _message_id(item: OutboxItem, mail_from: str) -> str:
+    """The payload's Message-ID, else one made from the item's key (the same on a resend)."""
+    if item.payload.get("message_id"):
+        return str(item.payload["message_id"])
+    domain = mail_from.rpartition("@")[2] or "icdesk.invalid"
+    return f"<{hashlib.sha256(item.key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def _body(item: OutboxItem, mail_from: str, templates: Templates) -> str:
+    """The text: as queued, or written now from the named template and its values (with the
+    desk's address, for "who to contact")."""
+    payload = item.payload
+    if "body" in payload:
+        return str(payload["body"])
+    name = str(payload.get("template", ""))
+    if not _TEMPLATE_NAME.fullmatch(name):
+        raise DeliveryFailed(f"outbox item {item.key} has neither a body nor a template name (got {name!r})")
+    try:
+        return templates.render(name, **{**payload.get("values", {}), "desk_address": mail_from})
+    except TemplateError as error:
+        log.error("mail template %s could not be filled for outbox item %s: %s", name, item.key, error)
+        raise DeliveryFailed(f"the mail template {name}.txt.j2 could not be filled: {error}") from error
+
+
+def _attach(message: EmailMessage, item: OutboxItem, attachment: dict[str, Any]) -> None:
+    """One attachment of the payload: filename, content type (with parameters, such as a
+    calendar's `method=REQUEST`) and the bytes in base64."""
+    kind, *parameters = (part.strip() for part in str(attachment.get("content_type", "")).split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(p.partition("=")[::2] for p in parameters if "=" in p)
+    try:
+        data = base64.b64decode(str(attachment.get("data", "")), validate=True)
+    except binascii.Error as error:
+        raise DeliveryFailed(f"outbox item {item.key}: attachment {attachment.get('filename')!r} "
+                             f"is not base64: {error}") from error
+    if not (maintype and subtype and attachment.get("filename")):
+        raise DeliveryFailed(f"outbox item {item.key}: an attachment needs a filename and a type/subtype")
+    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=str(attachment["filename"]),
+                           params=params)
+
+
+def _attach_invitation(message: EmailMessage, item: OutboxItem, data: dict[str, Any], mail_from: str) -> None:
+    """The calendar file of the payload's invitation, written now as the desk's address (the
+    ORGANIZER, to whom the calendar's answers go); the same payload always gives the same file."""
+    try:
+        invitation = Invitation.from_data(data)
+        ics = request(invitation, Organizer(DESK_NAME, mail_from))
+    except InvalidInput as error:
+        log.error("outbox item %s: the invitation cannot be written: %s", item.key, error)
+        raise DeliveryFailed(f"outbox item {item.key}: the invitation cannot be written: {error}") from error
+    message.add_attachment(ics, maintype="text", subtype="calendar", filename=f"{invitation.uid}.ics",
+                           params={"method": "REQUEST", "charset": "utf-8"})
+
+
+def build_email(item: OutboxItem, mail_from: str, templates: Templates | None = None) -> EmailMessage:
+    """The e-mail an outbox item describes (payload: to, subject, body or template and values,
+    message_id, in_reply_to, references, invitation, attachments)."""
     payload = item.payload
     message = EmailMessage(policy=_POLICY)
     message["From"] = mail_from
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
-    message["Message-ID"] = payload["message_id"]
+    message["Message-ID"] = _message_id(item, mail_from)
     message["Date"] = format_datetime(item.created_at)
     if payload.get("in_reply_to"):
         message["In-Reply-To"] = payload["in_reply_to"]
@@ -40,7 +113,11 @@ def build_email(item: OutboxItem, mail_from: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-replied"
     message["X-Auto-Response-Suppress"] = "All"
     message["Precedence"] = "auto_reply"
-    message.set_content(payload["body"])
+    message.set_content(_body(item, mail_from, templates or Templates()))
+    if payload.get("invitation"):
+        _attach_invitation(message, item, payload["invitation"], mail_from)
+    for attachment in payload.get("attachments") or ():
+        _attach(message, item, attachment)
     return message
 
 
@@ -58,9 +135,10 @@ class SmtpSettings:
 class SmtpSender:
     """Sends each item in its own SMTP session: simple, and a failure touches one message."""
 
-    def __init__(self, settings: SmtpSettings, mail_from: str) -> None:
+    def __init__(self, settings: SmtpSettings, mail_from: str, templates: Templates | None = None) -> None:
         self._settings = settings
         self._mail_from = mail_from
+        self._templates = templates or Templates()
         # Loading the CA bundle costs ~20 ms: once per sender, and only when TLS is used.
         self._context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "none" else None
 
@@ -76,7 +154,7 @@ class SmtpSender:
 
     def send(self, item: OutboxItem) -> None:
         """Deliver one e-mail or raise `DeliveryFailed` with the server's reason."""
-        message = build_email(item, self._mail_from)
+        message = build_email(item, self._mail_from, self._templates)
         try:
             with self._connect() as client:
                 if self._settings.user:
@@ -89,13 +167,14 @@ class SmtpSender:
 class FolderSender:
     """The embedded desk's "outgoing mail": each e-mail written as a `.eml` file to a folder."""
 
-    def __init__(self, folder: Path, mail_from: str) -> None:
+    def __init__(self, folder: Path, mail_from: str, templates: Templates | None = None) -> None:
         self.folder = folder
         self._mail_from = mail_from
+        self._templates = templates or Templates()
 
     def send(self, item: OutboxItem) -> None:
         """Write the e-mail to the folder (named after the outbox item, so a resend overwrites)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.key)[:120]
         target = self.folder / f"{item.id or 0:06d}-{safe}.eml"
-        target.write_bytes(bytes(build_email(item, self._mail_from)))
+        target.write_bytes(bytes(build_email(item, self._mail_from, self._templates)))

@@ -30,18 +30,30 @@ def long_date(day: date) -> str:
     return f"{day:%A, %B} {day.day}, {day.year}"
 
 
-class Replies:
-    def __init__(self, book: RuleBook, template_dir: Path | None = None) -> None:
-        self._book = book
-        # A coordinator's folder comes first, so it can override any one template.
+class Templates:
+    """The plain-text mail templates: a coordinator's folder first, so it can override any
+    one of them, then the shipped ones."""
+
+    def __init__(self, template_dir: Path | None = None) -> None:
         search = [str(path) for path in (template_dir, SHIPPED_TEMPLATES) if path is not None]
-        self._templates = Environment(
+        self._environment = Environment(
             loader=FileSystemLoader(search), undefined=StrictUndefined, keep_trailing_newline=True,
             autoescape=False,  # noqa: S701 - plain-text mail, never rendered as HTML
         )
 
+    def render(self, name: str, **values: object) -> str:
+        """`name`.txt.j2 filled with `values`; a value the template needs and lacks is an
+        error (StrictUndefined), never a blank in a letter."""
+        return self._environment.get_template(f"{name}.txt.j2").render(**values)
+
+
+class Replies:
+    def __init__(self, book: RuleBook, template_dir: Path | None = None) -> None:
+        self._book = book
+        self._templates = Templates(template_dir)
+
     def _render(self, name: str, **values: object) -> str:
-        return self._templates.get_template(f"{name}.txt.j2").render(**values)
+        return self._templates.render(name, **values)
 
     def _case_values(self, case: Case, greeting_name: str | None) -> dict[str, object]:
         site = ", ".join(p for p in (case.site.address, case.site.city) if p) or "your site"

@@ -10,6 +10,7 @@ from cases.services.progress import (
     send_completeness_notice,
 )
 from cases.services.records import (
+    MeetingScheduled,
     PaymentResult,
     add_document,
     add_note,
@@ -24,6 +25,7 @@ from cases.services.registration import register_application
 
 __all__ = [
     "Lapse",
+    "MeetingScheduled",
     "PaymentResult",
     "add_document",
     "add_note",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from cases.case import Case
 from cases.entities import (
     CustomerIssue,
     Document,
@@ -18,11 +19,13 @@ from cases.entities import (
     PurchaseOrderStatus,
 )
 from cases.errors import InvalidInput
+from cases.ics import usable_address
 from cases.money import parse_dollars
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import Milestone
 from cases.services.lifecycle import reach, reassess
+from cases.services.meetings import Invitee, invitation_item, invitee, revision
 
 
 def add_document(uow: UnitOfWork, book: RuleBook, number: str, document: Document, actor: str) -> bool:
@@ -126,15 +129,49 @@ def update_purchase_order(
         uow.commit()
 
 
+@dataclass(frozen=True)
+class MeetingScheduled:
+    """A meeting put on a case: its revision (0 the first time, more for a reschedule) and
+    who was sent the invitation, or why nobody was."""
+
+    kind: MeetingKind
+    starts_at: datetime
+    sequence: int
+    invited: Invitee | None
+    not_invited_because: str | None
+
+
 def schedule_meeting(
     uow: UnitOfWork, book: RuleBook, number: str, kind: MeetingKind, starts_at: datetime,
     location: str | None, attendees: list[str], at: datetime, actor: str,
-) -> None:
-    """Put a review meeting, site visit or witness test on the case; scheduling the Tier 4
-    scoping meeting meets its clock."""
+) -> MeetingScheduled:
+    """Put a review meeting, site visit or witness test on the case and send the installer
+    an invitation in the same commit; scheduling the same kind again is a reschedule, sent as
+    an update of the same calendar event. Scheduling the Tier 4 scoping meeting meets its clock."""
+    if starts_at.tzinfo is None:
+        raise InvalidInput(f"the meeting time {starts_at.isoformat()} has no time zone")
     with uow:
         case = uow.cases.get(number)
-        case.schedule_meeting(Meeting(kind, starts_at, location, attendees, actor), at, actor)
+        to, reason = _invitee_or_reason(case, starts_at, at)
+        meeting = Meeting(kind, starts_at, location, [*attendees, *([to.email] if to else [])], actor)
+        case.schedule_meeting(meeting, at, actor)
         if kind == MeetingKind.SCOPING_MEETING:
             reach(case, book, Milestone.SCOPING_MEETING_SCHEDULED, at, actor)
+        if to is not None:
+            case.notify(invitation_item(case, meeting, book.calendar.zone, to, at))
         uow.commit()
+        return MeetingScheduled(kind, starts_at, revision(case, meeting), to, reason)
+
+
+def _invitee_or_reason(case: Case, starts_at: datetime, at: datetime) -> tuple[Invitee | None, str | None]:
+    """Whom to invite, or why no invitation goes out."""
+    to = invitee(case)
+    if to is None:
+        return None, "the case has no installer or applicant e-mail address"
+    if not usable_address(to.email):
+        return None, f"the {to.role}'s e-mail address {to.email!r} is not one an invitation can go to"
+    if not case.is_open:
+        return None, f"the case is {case.stage.value.replace('_', ' ')}"
+    if starts_at <= at:
+        return None, "that time has already passed"
+    return to, None

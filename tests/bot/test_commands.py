@@ -144,7 +144,8 @@ def test_advance_pay_note_issue_extend_schedule(desk: BotDesk, two_cases: tuple[
     assert desk.ask(f"extend {first} nm_ack_and_completeness 2026-12-15 Marcus Bell by phone")[1] == \
         f"{first}: nm_ack_and_completeness due 2026-11-05 → 2026-12-15."
     assert desk.ask(f"schedule {second} witness test 2026-12-03 10:00")[1] == \
-        f"{second}: witness test on Thursday December 3 at 10:00."
+        (f"{second}: witness test on Thursday December 3 at 10:00 PST. An invitation goes to the installer at "
+         "dana@sunbridge.example, with a reminder the business day before.")
     with SqlUnitOfWork(desk.engine) as uow:
         case = uow.cases.get(first)
         actors = {e.actor for e in case.events}
