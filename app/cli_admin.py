@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from app.backup import backup, restore
 from app.context import DeskContext, pass_context
 from app.rules_files import SHIPPED_RULES, load_catalog
 from cases.persistence.migrate import current_revision, head_revision, upgrade
@@ -22,6 +25,21 @@ def db_upgrade(context: DeskContext) -> None:
     upgrade(desk.engine)
     after = head_revision()
     click.echo(f"database at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@db.command("backup", help="Copy the database to FILE (SQLite: online backup; PostgreSQL: pg_dump, custom format).")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def db_backup(context: DeskContext, file: Path) -> None:
+    click.echo(backup(context.settings.database_url, file))
+
+
+@db.command("restore", help="Replace the database's content with the backup in FILE; stop the desk first.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace a database that already holds cases or mail")
+@pass_context
+def db_restore(context: DeskContext, file: Path, force: bool) -> None:
+    click.echo(restore(context.settings.database_url, file, force=force))
 
 
 @click.group(help="Tariff rule files.")
