@@ -29,6 +29,9 @@ class CaseRepository(Protocol):
     def numbers_with_clocks_due_before(self, day: date) -> list[str]:
         """Open cases that have a running or extended clock due before `day`."""
 
+    def numbers_with_meetings_between(self, start: datetime, end: datetime) -> list[str]:
+        """Open cases with a meeting (current or rescheduled) starting in [start, end)."""
+
     def number_for_message_ids(self, message_ids: list[str]) -> str | None:
         """The case an e-mail with one of these Message-IDs opened, changed or was sent about."""
 

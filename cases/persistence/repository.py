@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
@@ -92,6 +92,17 @@ class SqlCaseRepository:
         )
         return list(self.session.execute(statement).scalars())
 
+    def numbers_with_meetings_between(self, start: datetime, end: datetime) -> list[str]:
+        """Open cases with a meeting (current or rescheduled) starting in [start, end)."""
+        statement = (
+            sa.select(tables.cases.c.number)
+            .join(tables.meetings, tables.meetings.c.case_id == tables.cases.c.id)
+            .where(tables.meetings.c.starts_at >= start, tables.meetings.c.starts_at < end,
+                   tables.cases.c.stage.not_in(TERMINAL))
+            .distinct()
+            .order_by(tables.cases.c.number)
+        )
+        return list(self.session.execute(statement).scalars())
 
     def number_for_message_ids(self, message_ids: list[str]) -> str | None:
         """The case an e-mail with one of these Message-IDs opened, changed or was sent about."""
