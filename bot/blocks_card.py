@@ -1,6 +1,7 @@
 """The case card in Block Kit: who and where, tier and why, stage, fee, what is missing, the
-clocks with the business days left, the open tasks with a Done button each, and the actions
-a coordinator takes from there."""
+clocks with the business days left, the open tasks with a Done button each, the customer's
+issues and the documents received, and the actions a coordinator takes from there. Every
+list shows its first entries and a "Show all" button for the rest (`bot.blocks_show_all`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from bot.blocks_kit import (
     ELLIPSIS,
     SECTION_TEXT,
+    SHOW_ALL,
     Block,
     actions,
     button,
@@ -27,6 +29,7 @@ from bot.blocks_kit import (
     plural,
     section,
 )
+from bot.blocks_lists import document_line, issue_line, short_list, show_all_key
 from bot.content import CaseCard
 from bot.masking import masked_view
 from cases.parties import Program
@@ -36,6 +39,8 @@ from cases.stages import TERMINAL, Stage, allowed_next
 # Enough to act on at a glance; the rest are one "Show all" away.
 TASKS_SHOWN = 10
 CLOCK_SECTIONS = 2
+ISSUES_SHOWN = 3
+DOCUMENTS_SHOWN = 5
 # Withdrawal is a request from the applicant or the rule's answer to a lapsed clock, never
 # the "next step" a coordinator advances to, so the confirmation does not offer it.
 _NOT_ADVANCES = frozenset({Stage.WITHDRAWN, Stage.DEEMED_WITHDRAWN})
@@ -182,7 +187,19 @@ def _buttons(view: CaseView) -> list[dict[str, Any]]:
     if view.missing:
         buttons.append(button("Request documents", "case_request_documents", view.number))
     advance = _advance(view)
-    return buttons + ([advance] if advance else [])
+    buttons += [advance] if advance else []
+    # The event log is too long for any card; its pages are one press away.
+    if view.events:
+        buttons.append(button("History", SHOW_ALL, show_all_key("events", view.number)))
+    return buttons
+
+
+def _issues(view: CaseView) -> list[Block]:
+    """The customer's issues, open ones first, each with the number `resolve` takes."""
+    numbered = list(enumerate(view.issues, start=1))
+    ordered = [n for n in numbered if not n[1].get("resolution")] + [n for n in numbered if n[1].get("resolution")]
+    return short_list("Customer issues", [issue_line(i, issue) for i, issue in ordered], ISSUES_SHOWN, "issues",
+                      view.number)
 
 
 def _missing(items: tuple[str, ...]) -> str:
@@ -208,6 +225,9 @@ def card_blocks(card: CaseCard) -> list[Block]:
         if shown < len(view.clocks):
             blocks += more(len(view.clocks) - shown, "clocks", f"clocks|{view.number}")
     blocks += _task_blocks(view, card.today)
+    blocks += _issues(view)
+    blocks += short_list("Documents", [document_line(d, card.today) for d in view.documents], DOCUMENTS_SHOWN,
+                         "documents", view.number)
     blocks.append(actions(_buttons(view)))
     footer = _joined(plural(len(view.documents), "document") + " received", f"rules {escape(view.rule_version)}",
                      "account and contact details masked" if card.masked else None)

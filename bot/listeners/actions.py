@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks_kit import SHOW_ALL, escape
+from bot.blocks_show_all import parse_show_all_key, show_all_page
+from bot.blocks_task import ASSIGN_TASK_ACTION
 from bot.content import Content, Notice
 from bot.core import EVERYONE, BotDeps, Caller
 from bot.listeners.callers import Callers, ask, may_run, message, tell_user
@@ -34,10 +37,9 @@ _LISTINGS = {"Your open tasks": "mine", "Overdue": "overdue", "Due today": "due 
 
 
 def show_all_command(key: str) -> str:
-    """The command that lists what a "Show all" button stood for (its value names the list)."""
+    """The command that lists what a "Show all" button stood for (its value names the list);
+    a case card's own lists are paged by `bot.blocks_show_all` instead."""
     kind, _, rest = key.partition("|")
-    if kind in ("tasks", "clocks") and rest:
-        return f"status {shlex.quote(rest)}"
     if kind == "search" and rest:
         return f"status {shlex.quote(rest)}"
     if key in _LISTINGS:
@@ -52,6 +54,11 @@ def _task_done(value: str) -> str:
     return f"done {shlex.quote(number)} {shlex.quote(task)}"
 
 
+def _assign_task(value: str) -> str:
+    number, _, task = value.partition("|")
+    return f"assign {shlex.quote(number)} me {shlex.quote(task)}"
+
+
 def _request_documents(value: str) -> str | None:
     has_command = may_run(REQUEST_DOCUMENTS_COMMAND, Caller("", EVERYONE, private=True))
     return f"{REQUEST_DOCUMENTS_COMMAND} {shlex.quote(value)}" if has_command else None
@@ -61,9 +68,9 @@ def _request_documents(value: str) -> str | None:
 TRANSLATIONS: dict[str, Callable[[str], str | None]] = {
     "case_assign_me": lambda value: f"assign {shlex.quote(value)} me",
     "case_task_done": _task_done,
+    ASSIGN_TASK_ACTION: _assign_task,
     "case_request_documents": _request_documents,
     "case_show": lambda value: f"status {shlex.quote(value)}",
-    SHOW_ALL: show_all_command,
 }
 
 
@@ -127,9 +134,49 @@ def _register_translated(app: App, deps: BotDeps, callers: Callers, action_id: s
         _answer_privately(body, respond, client, content)
 
 
+@dataclass(frozen=True)
+class _Page:
+    """A page of a case's list; a page after the first replaces the one whose button was pressed."""
+
+    message: dict[str, Any]
+    turns_page: bool
+
+
+def _show_all(key: str, caller: Caller, deps: BotDeps) -> Content | _Page:
+    """A page of one of a case's lists, or the grammar's answer for the other listings."""
+    request = parse_show_all_key(key)
+    if request is None:
+        return ask(show_all_command(key), caller, deps)
+    what, number, page = request
+    if not may_run("status", caller):
+        return ask(f"status {shlex.quote(number)}", caller, deps)
+    try:
+        view = deps.reader().get(number)
+    except DeskError as error:
+        return Notice(str(error), ok=False)
+    text, blocks = show_all_page(view, what, page, zone=deps.book.calendar.zone,
+                                 today=deps.book.calendar.local_date(deps.now()), masked=not caller.sees_unmasked)
+    return _Page({"text": text, "blocks": blocks}, turns_page=page > 1)
+
+
 def register(app: App, deps: BotDeps, callers: Callers) -> None:
     for action_id, translate in TRANSLATIONS.items():
         _register_translated(app, deps, callers, action_id, translate)
+
+    @app.action(SHOW_ALL)
+    def show_all_pressed(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                         client: WebClient) -> None:
+        """A case's list in full, a page at a time; "Next page" turns the page in place."""
+        ack()
+        caller = callers.caller(body["user"]["id"], private=True)
+        answer = _show_all(str(action.get("value") or ""), caller, deps)
+        if not isinstance(answer, _Page):
+            _answer_privately(body, respond, client, answer)
+        elif body.get("response_url"):
+            respond(response_type="ephemeral", replace_original=answer.turns_page, **answer.message)
+        else:  # App Home: no response_url, so the pages go to the person's DM
+            opened = client.conversations_open(users=body["user"]["id"])
+            client.chat_postMessage(channel=opened["channel"]["id"], **answer.message)
 
     @app.action(ADVANCE_ACTION)
     def advance_pressed(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,

@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -96,8 +97,9 @@ def _register(desk: Desk) -> str:
                                          documents=docs)
 
 
-@pytest.fixture
-def served(tmp_path: Path, slack_api: SlackApiServer) -> Iterator[Served]:
+@contextmanager
+def served_bot(tmp_path: Path, slack_api: SlackApiServer) -> Iterator[Served]:
+    """The bot serving HTTP on a free port, in front of a fresh desk with one complete case."""
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'desk.db'}", slack_bot_token=DEFAULT_TOKEN,
                              slack_signing_secret=SECRET, slack_api_url=slack_api.base_url,
                              role_coordinator=COORDINATOR, role_protection=PROTECTION)
@@ -114,6 +116,12 @@ def served(tmp_path: Path, slack_api: SlackApiServer) -> Iterator[Served]:
         runner.join(timeout=5)
         assert not runner.is_alive()
         desk.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, slack_api: SlackApiServer) -> Iterator[Served]:
+    with served_bot(tmp_path, slack_api) as running:
+        yield running
 
 
 def _blocks(call: ApiCall) -> list[dict[str, Any]]:
