@@ -8,10 +8,16 @@ message up to that UID has been processed or quarantined: later searches start a
 matters on servers with huge or account-wide UID spaces. When the server reports another
 UIDVALIDITY the folder is read again from UID 1 (the message log's Message-ID dedupe makes that
 harmless).
+
+Moves are made a batch at a time: what is marked while a pass reads goes in one UID MOVE per
+target folder before the pass's next FETCH, since a round trip per message cost more than the
+rest of the IMAP work. A message is marked only after its commit, so the worst a crash before
+the move can do is leave it in the folder, where the next pass finds it on record already.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +25,7 @@ from typing import Any
 
 from cases.ports import MailboxCursors
 from intake.imap_connection import CONNECTION_ERRORS, ClientFactory, ImapConnection, ImapSettings
-from intake.mailbox import FetchedMessage
+from intake.mailbox import FetchedMessage, MailboxUnavailable
 
 __all__ = ["ImapMailbox", "ImapSettings"]
 
@@ -57,37 +63,61 @@ class ImapMailbox:
         self._outstanding: dict[int, int] = {}
         self._read_to: tuple[int, int] | None = None  # (validity, UID) this pass has read up to
         self._cursor: tuple[int, int] | None = None  # as last loaded or saved
+        # Marked (so committed) and not yet moved: target folder -> UIDs, in the order marked.
+        self._marked: dict[str, list[int]] = {}
+        self._reading = False  # a fetch_new pass is under way and will FETCH again
 
     def fetch_new(self, batch_size: int | None = None) -> Iterator[FetchedMessage]:
         """Every message not yet marked, oldest first, `batch_size` (default: the settings')
-        per FETCH; the cursor passes a message once it is marked."""
+        per FETCH; the cursor passes a message once it is moved."""
         size = batch_size or self._settings.batch_size
+        self.move_marked()  # what an earlier pass marked and could not move yet
         self._outstanding.clear()
         self._read_to = None
-        while True:
-            validity, uids, fetched = self._connection.run("fetch", lambda client: self._next_batch(client, size))
-            if not uids:
-                return
-            for uid in uids:
-                self._read_to = (validity, uid)
-                item = fetched.get(uid)
-                # A UID missing from the answer was expunged meanwhile: nothing to hand over.
-                if item is not None:
-                    raw = bytes(item[b"BODY[]"])
-                    if int(item.get(b"RFC822.SIZE", len(raw))) != len(raw):
-                        log.warning("IMAP UID %d: the server announced %s bytes and sent %d",
-                                    uid, item.get(b"RFC822.SIZE"), len(raw))
-                    self._outstanding[uid] = validity
-                    yield FetchedMessage(key=str(uid), raw=raw)
-                self._advance_cursor()
+        self._reading = True
+        try:
+            while True:
+                self.move_marked()
+                validity, uids, fetched = self._connection.run("fetch", lambda client: self._next_batch(client, size))
+                if not uids:
+                    return
+                for uid in uids:
+                    self._read_to = (validity, uid)
+                    item = fetched.get(uid)
+                    # A UID missing from the answer was expunged meanwhile: nothing to hand over.
+                    if item is not None:
+                        raw = bytes(item[b"BODY[]"])
+                        if int(item.get(b"RFC822.SIZE", len(raw))) != len(raw):
+                            log.warning("IMAP UID %d: the server announced %s bytes and sent %d",
+                                        uid, item.get(b"RFC822.SIZE"), len(raw))
+                        self._outstanding[uid] = validity
+                        yield FetchedMessage(key=str(uid), raw=raw)
+                    self._advance_cursor()
+        finally:
+            self._reading = False
 
     def mark_processed(self, message: FetchedMessage) -> None:
-        """Move the message to the processed folder (created if missing)."""
-        self._move(message, self._settings.processed_folder)
+        """Move the message to the processed folder (created if missing): with the others
+        marked meanwhile before the pass's next FETCH, or at once when the pass has ended."""
+        self._mark(message, self._settings.processed_folder)
 
     def quarantine(self, message: FetchedMessage) -> None:
-        """Move the message to the quarantine folder (created if missing)."""
-        self._move(message, self._settings.quarantine_folder)
+        """Move the message to the quarantine folder (created if missing), as mark_processed does."""
+        self._mark(message, self._settings.quarantine_folder)
+
+    def move_marked(self) -> None:
+        """Move every message marked and not yet moved: one command per target folder.
+
+        The cursor passes them only once they are moved. When the server cannot be reached
+        they stay marked, and the next pass, wait or close tries again.
+        """
+        for target in list(self._marked):
+            uids = self._marked[target]
+            self._connection.run(f"move to {target}", functools.partial(self._move, uids=uids, target=target))
+            del self._marked[target]
+            for uid in uids:
+                self._outstanding.pop(uid, None)
+            self._advance_cursor()
 
     def wait_for_new(self, timeout_s: float) -> bool:
         """Wait up to `timeout_s` seconds for mail: IDLE when offered, else a sleep and a look.
@@ -97,6 +127,7 @@ class ImapMailbox:
         so a message that keeps failing is retried once per wait, not in a tight loop. After a
         reconnect it looks again before waiting, so mail that came meanwhile is not missed.
         """
+        self.move_marked()
         deadline = time.monotonic() + timeout_s
         if not self._connection.run("capability check", lambda client: client.has_capability("IDLE")):
             self._sleep(timeout_s)
@@ -104,7 +135,14 @@ class ImapMailbox:
         return self._connection.run("idle", lambda client: self._idle(client, deadline))
 
     def close(self) -> None:
-        """Log out; safe to call twice and after the connection broke."""
+        """Move what is still marked, then log out; safe to call twice and after the
+        connection broke (marked mail that cannot be moved is found on record next time)."""
+        try:
+            self.move_marked()
+        except MailboxUnavailable as error:
+            log.warning("%s: %d processed message(s) left in %s: %s", self.name,
+                        sum(map(len, self._marked.values())), self._settings.folder, error)
+            self._marked.clear()
         self._connection.close()
 
     # -- one IMAP exchange each, run (and re-run after a reconnect) by the connection ---------
@@ -154,29 +192,28 @@ class ImapMailbox:
             self._cursor = (validity, last)
             self._cursors.save(self.name, self._settings.folder, validity, last)
 
-    def _move(self, message: FetchedMessage, target: str) -> None:
-        uid = int(message.key)
+    def _mark(self, message: FetchedMessage, target: str) -> None:
+        self._marked.setdefault(target, []).append(int(message.key))
+        if not self._reading:
+            self.move_marked()  # no FETCH is coming that would take it along
 
-        def move(client: Any) -> None:
-            fetched_under = self._outstanding.get(uid, self._connection.uidvalidity)
-            if fetched_under != self._connection.uidvalidity:
-                log.warning("IMAP UID %d of %s was fetched under another UIDVALIDITY: left in place",
-                            uid, self.name)
-                return
-            self._ensure_folder(client, target)
-            if client.has_capability("MOVE"):
-                client.move([uid], target)
-                return
-            client.copy([uid], target)
-            client.delete_messages([uid])
-            # Without UIDPLUS the only EXPUNGE there is would also remove what other clients
-            # flagged \Deleted; the flag alone already keeps the message out of fetch_new.
-            if client.has_capability("UIDPLUS"):
-                client.uid_expunge([uid])
-
-        self._connection.run(f"move to {target}", move)
-        self._outstanding.pop(uid, None)
-        self._advance_cursor()
+    def _move(self, client: Any, uids: list[int], target: str) -> None:
+        validity = self._connection.uidvalidity
+        current = [uid for uid in uids if self._outstanding.get(uid, validity) == validity]
+        for uid in sorted(set(uids) - set(current)):
+            log.warning("IMAP UID %d of %s was fetched under another UIDVALIDITY: left in place", uid, self.name)
+        if not current:
+            return
+        self._ensure_folder(client, target)
+        if client.has_capability("MOVE"):
+            client.move(current, target)
+            return
+        client.copy(current, target)
+        client.delete_messages(current)
+        # Without UIDPLUS the only EXPUNGE there is would also remove what other clients
+        # flagged \Deleted; the flag alone already keeps the message out of fetch_new.
+        if client.has_capability("UIDPLUS"):
+            client.uid_expunge(current)
 
     def _ensure_folder(self, client: Any, folder: str) -> None:
         if folder in self._connection.known_folders:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 from cases.messaging import Channel, Outcome
 from cases.services.outbox import DeliveryReport
 from intake.context import Intake, Result
+from intake.lookahead import ParseLane
 from intake.mailbox import FetchedMessage, Mailbox, MailboxUnavailable
 from intake.process import process_message
 
@@ -78,16 +79,36 @@ def _handle(intake: Intake, mailbox: Mailbox, fetched: FetchedMessage, summary: 
 
 def run_once(intake: Intake, mailbox: Mailbox, deliver: Callable[[], DeliveryReport] | None = None,
              batch_size: int = 50) -> PassSummary:
-    """One pass over everything waiting, then deliver what the pass queued."""
+    """One pass over everything waiting, then deliver what the pass queued.
+
+    Messages are processed one at a time in mailbox order; the PDFs of the next one are
+    parsed meanwhile (see `intake.lookahead` for why and within which bounds).
+    """
     summary = PassSummary()
-    for fetched in mailbox.fetch_new(batch_size):
-        _handle(intake, mailbox, fetched, summary)
+    with ParseLane(intake) as lane:
+        for fetched, following in _with_next(mailbox.fetch_new(batch_size)):
+            parse_pdf = lane.parser_for(fetched, following)
+            _handle(replace(intake, parse_pdf=parse_pdf), mailbox, fetched, summary)
     if deliver is not None:
         report = deliver()
         summary.delivered = sum(1 for item in report.delivered if item.channel == Channel.EMAIL)
         summary.posted = len(report.delivered) - summary.delivered
         summary.undelivered = len(report.failed)
     return summary
+
+
+def _with_next(messages: Iterator[FetchedMessage]) -> Iterator[tuple[FetchedMessage, FetchedMessage | None]]:
+    """Each message with the one after it (None for the last). When fetching the next one
+    fails, the message in hand is still handed over first, as a plain loop would have."""
+    current = next(messages, None)
+    while current is not None:
+        try:
+            following = next(messages, None)
+        except Exception:
+            yield current, None
+            raise
+        yield current, following
+        current = following
 
 
 def run_forever(intake: Intake, mailbox: Mailbox, deliver: Callable[[], DeliveryReport] | None,

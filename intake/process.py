@@ -73,8 +73,7 @@ def process_message(intake: Intake, fetched: FetchedMessage, *, retry: bool = Fa
         seen = intake.uow.messages.find(key)
     if seen is not None and not (retry and seen.outcome in (Outcome.QUARANTINED, Outcome.OVERSIZE)):
         return Result(seen.outcome, seen.case_number, seen.detail, duplicate=True)
-    own = intake.settings.mail_from.lower()
-    reason = message.auto_reason or ("sent from our own address" if message.sender == own else None)
+    reason = ignore_reason(intake, message)
     if reason is not None:
         return _record(intake, message, key, Result(Outcome.IGNORED, detail=reason))
     attachments = read_attachments(message, intake.parse_pdf, intake.files, intake.now())
@@ -87,6 +86,12 @@ def process_message(intake: Intake, fetched: FetchedMessage, *, retry: bool = Fa
     log.info("message %s from %s: %s%s", key, message.sender, result.outcome.value,
              f" {result.case_number}" if result.case_number else "")
     return result
+
+
+def ignore_reason(intake: Intake, message: IntakeMessage) -> str | None:
+    """Why the message gets neither an answer nor an action (a robot wrote it, or we did), or None."""
+    own = intake.settings.mail_from.lower()
+    return message.auto_reason or ("sent from our own address" if message.sender == own else None)
 
 
 def _unreadable_attachment(intake: Intake, fetched: FetchedMessage, message: IntakeMessage, key: str,

@@ -15,18 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parsers"))
 
 import pdf_documents
 import samples
-from intake_support import DESK, SteppingClock
+from intake_support import SteppingClock, desk_intake, sqlite_database
 from pdf_factory import render
 
-from cases.persistence.database import create_database_engine
-from cases.persistence.mapping import start_mappers
-from cases.persistence.migrate import upgrade
-from cases.persistence.repository import SqlUnitOfWork
 from cases.rulebook import RuleBook
-from intake.context import Intake, IntakeSettings
-from intake.replies import Replies
-from intake.storage import FileStore
-from parsers.pdf import ParserSettings, parse_application
+from intake.context import Intake
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +35,7 @@ def documents_pdfs() -> dict[str, bytes]:
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    start_mappers()
-    engine = create_database_engine(f"sqlite:///{tmp_path / 'icdesk.db'}")
-    upgrade(engine)
+    engine = sqlite_database(tmp_path / "icdesk.db")
     yield engine
     engine.dispose()
 
@@ -56,9 +47,4 @@ def clock() -> SteppingClock:
 
 @pytest.fixture
 def intake(sqlite_engine: Engine, book: RuleBook, tmp_path: Path, clock: SteppingClock) -> Intake:
-    in_process = ParserSettings(isolate=False)
-    return Intake(
-        uow=SqlUnitOfWork(sqlite_engine), book=book, files=FileStore(tmp_path / "storage"),
-        replies=Replies(book), settings=IntakeSettings(mail_from=DESK, max_message_bytes=2_000_000),
-        now=clock, parse_pdf=lambda data: parse_application(data, settings=in_process), mailbox="test",
-    )
+    return desk_intake(sqlite_engine, book, tmp_path / "storage", clock)

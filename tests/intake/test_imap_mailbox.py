@@ -99,6 +99,37 @@ def counting(calls: list[str]) -> Callable[..., IMAPClient]:
     return Client
 
 
+def recording(calls: list[str], *hidden: str) -> Callable[..., IMAPClient]:
+    """A client factory whose clients note each FETCH, MOVE, COPY, STORE and EXPUNGE with its
+    UIDs, and do not see the `hidden` capabilities."""
+
+    def uids(messages: Any) -> str:
+        return ",".join(str(uid) for uid in messages)
+
+    class Client(hiding(*hidden)):  # type: ignore[misc]
+        def fetch(self, messages: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(f"fetch {uids(messages)}")
+            return super().fetch(messages, *args, **kwargs)
+
+        def move(self, messages: Any, folder: str) -> Any:
+            calls.append(f"move {uids(messages)} to {folder}")
+            return super().move(messages, folder)
+
+        def copy(self, messages: Any, folder: str) -> Any:
+            calls.append(f"copy {uids(messages)} to {folder}")
+            return super().copy(messages, folder)
+
+        def delete_messages(self, messages: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(f"delete {uids(messages)}")
+            return super().delete_messages(messages, *args, **kwargs)
+
+        def uid_expunge(self, messages: Any) -> Any:
+            calls.append(f"expunge {uids(messages)}")
+            return super().uid_expunge(messages)
+
+    return Client
+
+
 @pytest.fixture
 def cursors() -> MemoryCursors:
     return MemoryCursors()
@@ -240,6 +271,97 @@ def test_without_move_it_copies_flags_deleted_and_expunges_that_uid_only(
     assert message.key == "1"
     assert dovecot_server.count(imap_account.address, "Processed") == 1
     assert list(dovecot_server.flags(imap_account.address)) == [2]
+
+
+def test_what_is_marked_during_a_pass_moves_in_one_command_per_folder_before_the_next_fetch(
+    dovecot_server: DovecotServer, imap_account: ImapAccount, cursors: MemoryCursors
+) -> None:
+    validity = uidvalidity(dovecot_server, imap_account)
+    with dovecot_server.connect(imap_account.address) as client:
+        for number in range(1, 8):
+            client.append("INBOX", application(number, pdf=b"%PDF-1.4 tiny"))
+    calls: list[str] = []
+    box = ImapMailbox(settings_for(imap_account, batch_size=3), cursors, name="intake",
+                      client_factory=recording(calls))
+    held_while_marking: list[int] = []
+    try:
+        for message in box.fetch_new():
+            if message.key == "5":
+                continue  # failed on our side: never marked
+            if message.key == "6":
+                box.quarantine(message)
+            else:
+                box.mark_processed(message)
+            held_while_marking.append(dovecot_server.count(imap_account.address))
+    finally:
+        box.close()
+
+    # Nothing moves while a batch is being handled; each batch moves before the next FETCH.
+    assert held_while_marking == [7, 7, 7, 4, 4, 2]
+    assert calls == ["fetch 1,2,3", "move 1,2,3 to Processed", "fetch 4,5,6", "move 4 to Processed",
+                     "move 6 to Quarantine", "fetch 7", "move 7 to Processed"]
+    assert [uid for uid, _ in sorted(dovecot_server.flags(imap_account.address).items())] == [5]
+    assert dovecot_server.count(imap_account.address, "Processed") == 5
+    assert dovecot_server.count(imap_account.address, "Quarantine") == 1
+    assert cursors.positions[("intake", "INBOX")] == (validity, 4)  # 5 holds it back
+
+
+def test_a_mark_after_the_pass_has_read_everything_moves_at_once(
+    dovecot_server: DovecotServer, imap_account: ImapAccount, cursors: MemoryCursors
+) -> None:
+    for number in range(2):
+        dovecot_server.append(imap_account.address, application(number))
+    calls: list[str] = []
+    box = ImapMailbox(settings_for(imap_account), cursors, client_factory=recording(calls))
+    try:
+        first, second = list(box.fetch_new())
+        box.mark_processed(first)
+        assert dovecot_server.count(imap_account.address, "Processed") == 1
+        box.quarantine(second)
+        assert dovecot_server.count(imap_account.address, "Quarantine") == 1
+    finally:
+        box.close()
+    assert calls == ["fetch 1,2", "move 1 to Processed", "move 2 to Quarantine"]
+
+
+def test_marks_left_by_an_unfinished_pass_are_moved_by_close_or_the_next_wait(
+    dovecot_server: DovecotServer, imap_account: ImapAccount, cursors: MemoryCursors
+) -> None:
+    for number in range(4):
+        dovecot_server.append(imap_account.address, application(number))
+    box = ImapMailbox(settings_for(imap_account), cursors)
+    try:
+        reading = box.fetch_new()
+        box.mark_processed(next(reading))
+        assert dovecot_server.count(imap_account.address, "Processed") == 0  # the pass reads on
+        assert box.wait_for_new(0.1) is True  # three not read yet
+        assert dovecot_server.count(imap_account.address, "Processed") == 1
+        box.mark_processed(next(reading))
+    finally:
+        box.close()
+    assert dovecot_server.count(imap_account.address, "Processed") == 2
+    assert dovecot_server.count(imap_account.address) == 2
+
+
+def test_without_move_a_batch_is_copied_flagged_and_expunged_by_its_uids_only(
+    dovecot_server: DovecotServer, imap_account: ImapAccount, cursors: MemoryCursors
+) -> None:
+    with dovecot_server.connect(imap_account.address) as client:
+        for number in range(1, 5):
+            client.append("INBOX", application(number))
+        client.select_folder("INBOX")
+        client.add_flags([4], [b"\\Deleted"])  # deleted by a person, not ours to expunge
+    calls: list[str] = []
+    box = ImapMailbox(settings_for(imap_account), cursors, client_factory=recording(calls, "MOVE"))
+    try:
+        for message in box.fetch_new():
+            box.mark_processed(message)
+    finally:
+        box.close()
+
+    assert calls == ["fetch 1,2,3", "copy 1,2,3 to Processed", "delete 1,2,3", "expunge 1,2,3"]
+    assert dovecot_server.count(imap_account.address, "Processed") == 3
+    assert list(dovecot_server.flags(imap_account.address)) == [4]
 
 
 # -- cursors and UIDVALIDITY ----------------------------------------------------------------
