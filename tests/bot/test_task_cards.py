@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from servers.slack_api import DEFAULT_TOKEN, SlackApiServer
 from sqlalchemy.engine import Engine
 from support import contract, pacific
@@ -267,3 +269,9 @@ def test_a_reminder_goes_into_the_cards_thread_and_a_digest_stays_a_post(desk: D
 def _slack_item(key: str, number: str | None, payload: dict[str, Any], at: datetime) -> OutboxItem:
     return OutboxItem(key=key, channel=Channel.SLACK, recipient="team:coordinator", payload=payload, created_at=at,
                       case_number=number)
+
+
+def test_the_app_manifest_grants_the_history_a_retry_reads() -> None:
+    manifest = yaml.safe_load((Path(__file__).parents[2] / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "channels:history", "groups:history"} <= scopes
