@@ -66,6 +66,18 @@ def _body(item: OutboxItem, mail_from: str, templates: Templates) -> str:
         raise DeliveryFailed(f"the mail template {name}.txt.j2 could not be filled: {error}") from error
 
 
+def _add_part(message: EmailMessage, data: bytes, maintype: str, subtype: str, filename: str,
+              params: dict[str, str]) -> None:
+    """Attach `data` in base64. The part gets the standard policy, not the message's: its
+    998-character lines suit headers, but RFC 2045 wants base64 in lines of at most 76."""
+    part = EmailMessage(policy=default)
+    part.set_content(data, maintype=maintype, subtype=subtype, filename=filename, params=params,
+                     disposition="attachment")
+    if not message.is_multipart():
+        message.make_mixed()
+    message.attach(part)
+
+
 def _attach(message: EmailMessage, item: OutboxItem, attachment: dict[str, Any]) -> None:
     """One attachment of the payload: filename, content type (with parameters, such as a
     calendar's `method=REQUEST`) and the bytes in base64."""
@@ -79,8 +91,7 @@ def _attach(message: EmailMessage, item: OutboxItem, attachment: dict[str, Any])
                              f"is not base64: {error}") from error
     if not (maintype and subtype and attachment.get("filename")):
         raise DeliveryFailed(f"outbox item {item.key}: an attachment needs a filename and a type/subtype")
-    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=str(attachment["filename"]),
-                           params=params)
+    _add_part(message, data, maintype, subtype, str(attachment["filename"]), params)
 
 
 def _attach_invitation(message: EmailMessage, item: OutboxItem, data: dict[str, Any], mail_from: str) -> None:
@@ -92,8 +103,7 @@ def _attach_invitation(message: EmailMessage, item: OutboxItem, data: dict[str, 
     except InvalidInput as error:
         log.error("outbox item %s: the invitation cannot be written: %s", item.key, error)
         raise DeliveryFailed(f"outbox item {item.key}: the invitation cannot be written: {error}") from error
-    message.add_attachment(ics, maintype="text", subtype="calendar", filename=f"{invitation.uid}.ics",
-                           params={"method": "REQUEST", "charset": "utf-8"})
+    _add_part(message, ics, "text", "calendar", f"{invitation.uid}.ics", {"method": "REQUEST", "charset": "utf-8"})
 
 
 def build_email(item: OutboxItem, mail_from: str, templates: Templates | None = None) -> EmailMessage:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -61,6 +62,11 @@ def calendar_part(message: EmailMessage) -> EmailMessage:
     return part
 
 
+def base64_lines_over_76(raw: bytes) -> list[bytes]:
+    """Lines of base64 longer than RFC 2045 allows."""
+    return [line for line in raw.splitlines() if len(line) > 76 and re.fullmatch(rb"[A-Za-z0-9+/=]+", line)]
+
+
 def text_of(message: EmailMessage) -> str:
     body = message.get_body(("plain",))
     assert body is not None
@@ -94,6 +100,7 @@ def test_the_installer_receives_the_invitation_with_a_calendar_request(
     assert "  Where: 4417 N Williams Ave, Portland, OR\n" in text
     assert f"write to\n{DESK} with {number} in the subject." in text
 
+    assert base64_lines_over_76(mail.raw) == []
     part = calendar_part(message)
     assert part.get_param("method") == "REQUEST"
     assert part.get_filename() == f"{number}-witness-test.ics"
@@ -136,7 +143,7 @@ def test_a_reschedule_updates_the_same_event_with_a_higher_sequence(
     assert [e["SEQUENCE"] for e in events] == [0, 1]
     assert events[1]["DTSTART"].dt.replace(tzinfo=None) == datetime(2026, 11, 4, 13, 30)
     assert second["Subject"] == f"[{number}] Updated: site visit, Wednesday, November 4, 2026 at 1:30 PM PST"
-    assert "has moved. The new time:" in text_of(second)
+    assert "has moved to a new time:" in text_of(second)
     assert "in place of the earlier time" in text_of(second)
     assert first["Message-ID"] != second["Message-ID"]
 
@@ -157,6 +164,7 @@ def test_attachments_travel_as_base64_in_the_payload(
         smtp(smtp_sink).send(item)
         (mail,) = smtp_sink.wait_for(1)
         message = mail.message
+        assert base64_lines_over_76(mail.raw) == []
     else:
         FolderSender(tmp_path / "out", DESK).send(item)
         (written,) = (tmp_path / "out").iterdir()
