@@ -169,7 +169,9 @@ def schedule(args: list[str], caller: Caller, deps: BotDeps) -> Content:
                                      caller.actor)
     what = kind.value.replace("_", " ")
     moved = "moved to" if done.sequence else "on"
-    when = f"{number}: {what} {moved} {starts_at:%A %B} {starts_at.day} at {starts_at:%H:%M} {starts_at:%Z}."
+    # The year only when it is not this one: it is where a mistyped date shows.
+    year = f", {starts_at.year}" if starts_at.year != deps.book.calendar.local_date(deps.now()).year else ""
+    when = f"{number}: {what} {moved} {starts_at:%A %B} {starts_at.day}{year} at {starts_at:%H:%M} {starts_at:%Z}."
     if done.invited is None:
         return Notice(f"{when} The invitation could not be sent: {done.not_invited_because}.")
     # Installer addresses are business contacts and shown; a customer's is masked where others read.

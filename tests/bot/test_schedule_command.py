@@ -96,6 +96,9 @@ def test_a_time_already_past_is_recorded_but_not_sent(desk: BotDesk) -> None:
     _, text = desk.ask(f"schedule {number} site visit 2026-11-30 09:00")  # the desk's clock reads 10:00 that day
 
     assert text.endswith("The invitation could not be sent: that time has already passed.")
+    _, text = desk.ask(f"schedule {number} site visit 2025-12-01 09:00")  # a mistyped year shows
+    assert text == (f"{number}: site visit moved to Monday December 1, 2025 at 09:00 PST. The invitation could not "
+                    "be sent: that time has already passed.")
     assert emails(desk) == []
 
 
