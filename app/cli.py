@@ -29,6 +29,7 @@ COMMANDS = {
     "chat": "app.cli_chat:chat",
     "db": "app.cli_admin:db",
     "demo": "app.demo:demo",
+    "doctor": "app.cli_doctor:doctor",
     "intake": "app.cli_intake:intake",
     "parse": "app.cli_parse:parse_command",
     "report": "app.cli_report:report",

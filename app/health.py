@@ -19,6 +19,7 @@ from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.bootstrap import Desk
@@ -26,6 +27,7 @@ from app.mail import _imap_settings  # as intake builds them: the probe logs in 
 from cases.persistence.lease import AdvisoryLockLeader
 from cases.persistence.migrate import SchemaState, current_revision, schema_state
 from cases.persistence.operations import outbox_backlog
+from config.settings import Settings
 from intake.imap_connection import ImapConnection
 from intake.mailbox import MailboxUnavailable
 
@@ -76,12 +78,12 @@ class Cached:
             return self._answer[1]
 
 
-def database_check(desk: Desk) -> CheckResult:
+def database_check(engine: Engine) -> CheckResult:
     try:
-        state = schema_state(desk.engine)
-        revision = current_revision(desk.engine) if state != SchemaState.FRESH else None
+        state = schema_state(engine)
+        revision = current_revision(engine) if state != SchemaState.FRESH else None
     except (SQLAlchemyError, OSError) as error:
-        return fail(f"unreachable: {_first_line(error)}")
+        return fail(f"unreachable: {_first_line(error)}; check ICDESK_DATABASE_URL")
     if state == SchemaState.CURRENT:
         return ok(f"schema at {revision}")
     if state == SchemaState.FRESH:
@@ -91,9 +93,8 @@ def database_check(desk: Desk) -> CheckResult:
     return fail(f"schema at {revision}, newer than this icdesk: upgrade icdesk")
 
 
-def mailbox_check(desk: Desk) -> CheckResult:
+def mailbox_check(settings: Settings) -> CheckResult:
     """IMAP: log in, select the folder and NOOP, once; else the mail drop folder exists."""
-    settings = desk.settings
     if not settings.imap_host:
         drop = settings.maildrop
         return ok(f"mail drop {drop}") if drop.is_dir() else fail(f"the mail drop {drop} does not exist")
@@ -110,9 +111,8 @@ def mailbox_check(desk: Desk) -> CheckResult:
     return ok(f"logged in to {settings.imap_host} as {settings.imap_user}")
 
 
-def slack_check(desk: Desk) -> CheckResult:
+def slack_check(settings: Settings) -> CheckResult:
     """auth.test with the bot token; no token is the embedded desk, not a failure."""
-    settings = desk.settings
     if not settings.slack_bot_token:
         return CheckResult("skipped", "not configured (no SLACK_BOT_TOKEN)")
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=int(PROBE_TIMEOUT_S))
@@ -185,9 +185,9 @@ class HealthChecks:
 
     def __init__(self, desk: Desk, leader: AdvisoryLockLeader | None, *, ttl_s: float = PROBE_CACHE_S) -> None:
         self._checks: dict[str, Callable[[], CheckResult]] = {
-            "database": lambda: database_check(desk),
-            "mailbox": Cached(lambda: mailbox_check(desk), ttl_s),
-            "slack": Cached(lambda: slack_check(desk), ttl_s),
+            "database": lambda: database_check(desk.engine),
+            "mailbox": Cached(lambda: mailbox_check(desk.settings), ttl_s),
+            "slack": Cached(lambda: slack_check(desk.settings), ttl_s),
             "scheduler": LeaderCheck(desk, leader, desk.settings.health_leader_grace_s),
             "outbox": lambda: outbox_check(desk),
         }
