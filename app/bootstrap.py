@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -16,7 +17,9 @@ from cases.persistence.desk_read_model import SqlDeskReader
 from cases.persistence.mapping import start_mappers
 from cases.persistence.migrate import SchemaState, head_revision, schema_state, upgrade
 from cases.persistence.read_model import SqlCaseReader
+from cases.persistence.report_read_model import SqlReportReader
 from cases.persistence.repository import SqlUnitOfWork
+from cases.reports.documents import ReportFile, ReportRequest, build_report
 from cases.rulebook import RuleBook, calendar_from_rules
 from config.settings import Settings
 
@@ -46,6 +49,19 @@ class Desk:
     def today(self) -> date:
         return self.book.calendar.local_date(self.now())
 
+    @property
+    def reports_dir(self) -> Path:
+        """Where the terminal writes report files and charts: `reports/` beside the storage
+        folder (`var/reports` on the embedded desk)."""
+        return self.settings.storage_dir.parent / "reports"
+
+    def report_reader(self) -> SqlReportReader:
+        return SqlReportReader(self.engine, self.book.calendar)
+
+    def make_report(self, request: ReportRequest) -> ReportFile:
+        """A manager's report file, as of now."""
+        return build_report(request, self.report_reader(), self.book, self.now())
+
     def ensure_schema(self) -> bool:
         """Create the schema of a fresh database (True); refuse an outdated one clearly."""
         state = schema_state(self.engine)
@@ -68,7 +84,8 @@ class Desk:
 def bot_deps(desk: Desk) -> BotDeps:
     """The desk as the bot reaches it (Slack and the terminal chat alike); the reader is built
     per request so `today` is today."""
-    return BotDeps(unit_of_work=desk.unit_of_work, book=desk.book, reader=desk.desk_reader, now=desk.now)
+    return BotDeps(unit_of_work=desk.unit_of_work, book=desk.book, reader=desk.desk_reader, now=desk.now,
+                   reports=desk.make_report)
 
 
 def build_desk(settings: Settings, now: Callable[[], datetime] = system_now) -> Desk:

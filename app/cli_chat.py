@@ -29,6 +29,6 @@ def chat(context: DeskContext, user: str, role_names: tuple[str, ...]) -> None:
         click.echo(BANNER)
     deliver = outbox_delivery(desk, embedded_senders(desk))
     run_console(deps, caller, sys.stdin, lambda text: click.echo(text, nl=False), "you> " if interactive else None,
-                after_each=deliver)
+                after_each=deliver, files_dir=desk.reports_dir)
     if interactive:
         click.echo("")

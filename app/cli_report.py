@@ -15,11 +15,12 @@ from app.bootstrap import Desk
 from app.context import DeskContext, pass_context
 from cases.errors import InvalidInput
 from cases.persistence.report_read_model import SqlReportReader
-from cases.reports import annual, annual_net_metering, charts, clocks, queue
-from cases.reports.days import BusinessDayCounter
+from cases.reports import charts, clocks, documents, queue
+from cases.reports.periods import EXAMPLES, parse_period
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 CHARTS = ("stage-age", "weekly", "compliance")
+PERIOD_HELP = f"PERIOD: {', '.join(EXAMPLES)}"
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -57,39 +58,42 @@ def report_queue(context: DeskContext, xlsx_path: Path | None, csv_path: Path | 
     if xlsx_path is None and csv_path is None:
         raise InvalidInput("say where to write the queue: --xlsx FILE, --csv FILE, or both")
     desk = context.desk()
-    rows = queue.queue_rows(_reader(desk).queue(open_only=not all_cases), desk.book.calendar,
-                            _day(today, desk.today()))
+    rows = documents.queue_rows(_reader(desk), desk.book, _day(today, desk.today()), all_cases=all_cases)
     for path, make in ((xlsx_path, queue.queue_xlsx), (csv_path, queue.queue_csv)):
         if path is not None:
             _write(path, make(rows))
             click.echo(f"wrote {len(rows)} case{'s' if len(rows) != 1 else ''} to {path}")
 
 
-def _compliance(desk: Desk, start: date, end: date) -> clocks.Compliance:
-    outcomes = _reader(desk).clock_outcomes(start, end)
-    first = min([start, *(o.started_on for o in outcomes)])
-    days = BusinessDayCounter(desk.book.calendar, first, end)
-    return clocks.compliance(outcomes, clocks.clock_teams(desk.book.catalog.rule_sets), days, start, end)
-
-
-@report.command("clocks", help="Clock compliance per clock and team for a period, and the lapses.")
+@report.command("clocks", help="Clock compliance per clock and team for a period, and the lapses (also "
+                               "`icdesk report compliance`). " + PERIOD_HELP + "; or --from/--to; default: this year.")
+@click.argument("period", nargs=-1)
 @click.option("--from", "start", type=DAY, help="first day (default: January 1 of this year)")
 @click.option("--to", "end", type=DAY, help="last day (default: today)")
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="also write the report as a workbook")
 @pass_context
-def report_clocks(context: DeskContext, start: datetime | None, end: datetime | None,
+def report_clocks(context: DeskContext, period: tuple[str, ...], start: datetime | None, end: datetime | None,
                   xlsx_path: Path | None) -> None:
     desk = context.desk()
-    last = _day(end, desk.today())
-    first = _day(start, date(last.year, 1, 1))
+    if period and (start or end):
+        raise InvalidInput("give a PERIOD or --from/--to, not both")
+    if period:
+        named = parse_period(" ".join(period), desk.today())
+        first, last = named.start, named.end
+    else:
+        last = _day(end, desk.today())
+        first = _day(start, date(last.year, 1, 1))
     if first > last:
         raise InvalidInput(f"--from {first.isoformat()} is after --to {last.isoformat()}")
-    result = _compliance(desk, first, last)
+    result = documents.compliance(_reader(desk), desk.book, first, last)
     click.echo(clocks.compliance_text(result, _zone_now(desk)))
     if xlsx_path is not None:
         _write(xlsx_path, clocks.compliance_xlsx(result, desk.now(), desk.book.calendar.zone))
         click.echo(f"wrote {xlsx_path}")
+
+
+report.add_command(report_clocks, "compliance")
 
 
 @report.command("chart", help="A PNG chart: stage-age (open cases by stage and age), weekly (applications "
@@ -117,25 +121,26 @@ def report_chart(context: DeskContext, name: str, png_path: Path, start: datetim
     click.echo(f"wrote {png_path}")
 
 
-@report.command("annual-small-generator", help="The small generator annual report (OAR 860-082-0065(3)).")
-@click.argument("year", type=click.IntRange(2000, 2200))
-@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), required=True)
-@pass_context
-def report_annual_small_generator(context: DeskContext, year: int, xlsx_path: Path) -> None:
+def _annual(context: DeskContext, name: str, year_words: tuple[str, ...], xlsx_path: Path) -> None:
     desk = context.desk()
-    cases = _reader(desk).annual_cases("small_generator", year)
-    period = annual.Year(year, desk.book.calendar)
-    _write(xlsx_path, annual.small_generator_xlsx(cases, period, desk.now(), desk.book.calendar.zone))
+    request = documents.report_request([name, *year_words], desk.today())
+    _write(xlsx_path, documents.build_report(request, _reader(desk), desk.book, desk.now()).data)
     click.echo(f"wrote {xlsx_path}")
 
 
-@report.command("annual-net-metering", help="The net metering annual report (OAR 860-039-0070).")
-@click.argument("year", type=click.IntRange(2000, 2200))
+@report.command("annual-small-generator", help="The small generator annual report (OAR 860-082-0065(3)) of "
+                                               "YEAR: 2025, last year or this year.")
+@click.argument("year", nargs=-1, required=True)
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @pass_context
-def report_annual_net_metering(context: DeskContext, year: int, xlsx_path: Path) -> None:
-    desk = context.desk()
-    cases = _reader(desk).annual_cases("net_metering", year)
-    period = annual.Year(year, desk.book.calendar)
-    _write(xlsx_path, annual_net_metering.net_metering_xlsx(cases, period, desk.now(), desk.book.calendar.zone))
-    click.echo(f"wrote {xlsx_path}")
+def report_annual_small_generator(context: DeskContext, year: tuple[str, ...], xlsx_path: Path) -> None:
+    _annual(context, "annual-small-generator", year, xlsx_path)
+
+
+@report.command("annual-net-metering", help="The net metering annual report (OAR 860-039-0070) of YEAR: "
+                                            "2025, last year or this year.")
+@click.argument("year", nargs=-1, required=True)
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@pass_context
+def report_annual_net_metering(context: DeskContext, year: tuple[str, ...], xlsx_path: Path) -> None:
+    _annual(context, "annual-net-metering", year, xlsx_path)

@@ -22,7 +22,7 @@ def scheduler_deps(desk: Desk) -> SchedulerDeps:
     return SchedulerDeps(
         unit_of_work=desk.unit_of_work, book=desk.book,
         reader=lambda today: SqlDeskReader(desk.engine, desk.book.calendar, today),
-        senders=embedded_senders(desk),
+        senders=embedded_senders(desk), open_receipts=desk.report_reader().open_receipts,
     )
 
 

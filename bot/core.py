@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from cases.ports import UnitOfWork
 from cases.queries import DeskReader
+from cases.reports.documents import ReportFile, ReportRequest
 from cases.rulebook import RuleBook
 
 
@@ -53,9 +54,10 @@ class Caller:
 @dataclass(frozen=True)
 class BotDeps:
     """The desk as the bot reaches it: a unit of work per change, the rules, the read side,
-    and the clock."""
+    the clock, and the maker of the managers' report files (None where there is none)."""
 
     unit_of_work: Callable[[], UnitOfWork]
     book: RuleBook
     reader: Callable[[], DeskReader]
     now: Callable[[], datetime]
+    reports: Callable[[ReportRequest], ReportFile] | None = None

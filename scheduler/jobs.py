@@ -8,13 +8,17 @@ processes, sends nothing twice."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from cases.messaging import Channel
 from cases.ports import NotificationSender, UnitOfWork
 from cases.queries import DeskReader
+from cases.reports.charts import stage_age_series
+from cases.reports.digest_chart import stage_age_chart
+from cases.reports.records import CaseReceipt
 from cases.rulebook import RuleBook
 from cases.services.clocks import Lapse, sweep_clocks
 from cases.services.outbox import DeliveryReport, deliver_outbox
@@ -31,6 +35,8 @@ class SchedulerDeps:
     senders: Mapping[Channel, NotificationSender]
     digest_at: time = time(8, 0)
     remind_days_before: tuple[int, ...] = (2, 0)
+    # The open cases with their receipt times and stages, for the manager digest's chart; none, no chart.
+    open_receipts: Callable[[], Sequence[CaseReceipt]] | None = None
 
 
 @dataclass
@@ -77,7 +83,15 @@ def daily_digest(deps: SchedulerDeps, at: datetime) -> int:
     end_of_week = today + timedelta(days=4 - today.weekday()) if today.weekday() < 5 else today
     texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week) for team in DIGEST_TEAMS}
     texts["manager"] = _manager_digest(reader, today)
-    return queue_digests(deps.unit_of_work(), texts, today, at)
+    return queue_digests(deps.unit_of_work(), texts, today, at, {"manager": _manager_chart(deps, today)})
+
+
+def _manager_chart(deps: SchedulerDeps, today: date) -> dict[str, Any]:
+    """The figures of the managers' chart (open cases by stage and age), drawn at delivery."""
+    if deps.open_receipts is None:
+        return {}
+    series = stage_age_series(deps.open_receipts(), deps.book.calendar, today)
+    return {"chart": stage_age_chart(series, today)}
 
 
 def _manager_digest(reader: DeskReader, today: date) -> str:

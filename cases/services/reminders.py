@@ -3,8 +3,9 @@ keys that make a second run a no-op, so a restart or a second process never send
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from cases.desk_queries import ClockDue, TaskDue
 from cases.messaging import Channel, OutboxItem
@@ -58,14 +59,17 @@ def digest_text(team: str, today: date, tasks: list[TaskDue], clocks: list[Clock
     return "\n".join(lines)
 
 
-def queue_digests(uow: UnitOfWork, texts: dict[str, str], today: date, at: datetime) -> int:
-    """Queue each team's digest for `today`, once."""
+def queue_digests(uow: UnitOfWork, texts: dict[str, str], today: date, at: datetime,
+                  extras: Mapping[str, Mapping[str, Any]] | None = None) -> int:
+    """Queue each team's digest for `today`, once. `extras` adds to a team's payload (the
+    managers' chart figures), in the same item, so the text and its chart are delivered together."""
     queued = 0
     with uow:
         for team, text in texts.items():
+            payload = {"kind": "digest", "text": text, **(extras or {}).get(team, {})}
             queued += uow.outbox.add(OutboxItem(
                 key=f"digest:{today.isoformat()}:{team}", channel=Channel.SLACK, recipient=f"team:{team}",
-                created_at=at, payload={"kind": "digest", "text": text},
+                created_at=at, payload=payload,
             ))
         uow.commit()
     return queued

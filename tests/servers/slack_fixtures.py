@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from servers.slack_api import SlackApiServer
+from servers.slack_api_files import SlackFilesApiServer
 
 # slack_sdk sends through a proxy named in these and ignores NO_PROXY, so a proxy set on the
 # machine would swallow the calls meant for the stand-in on loopback.
@@ -16,13 +17,14 @@ _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 
 @pytest.fixture
 def slack_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackApiServer]:
-    """A fresh Slack Web API stand-in on loopback for this test, stopped afterwards.
+    """A fresh Slack Web API stand-in on loopback for this test, stopped afterwards (with files
+    as Slack handles them, `servers.slack_api_files`).
 
     Point a client at it with `WebClient(token=DEFAULT_TOKEN, base_url=slack_api.base_url)`.
     """
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    server = SlackApiServer()
+    server = SlackFilesApiServer()
     server.start()
     try:
         yield server
