@@ -9,9 +9,10 @@ raised, raised again at the very call that would have parsed the file in turn, s
 is quarantined and a parser failure of ours retried exactly as before.
 
 Bounded: one message ahead, one parse at a time (the lane is one thread), and a message
-larger than `AHEAD_MAX_BYTES` is parsed only in its turn, so two large messages are never
-held at once. A message `process_message` stops short of parsing (a duplicate, an
-auto-reply) may have been parsed for nothing; that costs time, not correctness.
+larger than `AHEAD_MAX_BYTES` is parsed only in its turn, with nothing read ahead beside it.
+A duplicate, which `process_message` answers from the message log without parsing, may have
+been parsed for nothing (the look-ahead cannot ask the database); that costs time, never
+correctness.
 """
 
 from __future__ import annotations
