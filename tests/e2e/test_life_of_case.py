@@ -162,6 +162,9 @@ def test_the_life_of_a_tier_1_net_metering_case(world: DeskWorld, documents: Doc
         ("nm_ack_and_completeness", "met"), ("nm_cure_missing_info", "met"),
         ("nm_tier1_screen_result", "met"), ("nm_tier1_deemed_approved", "met")}
     assert [t.status for t in case.tasks if t.status == "open"] == []
+    assert [(d.kind, d.filename) for d in case.documents] == [
+        ("application", "application.pdf"), ("site_plan", "site-plan.pdf"), ("spec_sheet", "inverter.pdf"),
+        ("one_line_diagram", "one-line.pdf"), ("certificate_of_completion", "certificate.pdf")]
     # The event log, in order: who did what, when.
     assert [e.at for e in case.events] == sorted(e.at for e in case.events)
     assert _told(case.events, "stage changed") == [
