@@ -22,12 +22,14 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from types import TracebackType
 
 from intake.attachments import read_attachments
 from intake.context import Intake
 from intake.mailbox import FetchedMessage
 from intake.process import ignore_reason
+from intake.storage import FileStore
 from parsers.email_message import UnreadableEmail, parse_email
 from parsers.pdf import ParsedApplication
 
@@ -85,9 +87,23 @@ class ParseLane:
         return found
 
 
+class _NotStored(FileStore):
+    """Names the bytes without writing them: `process_message` stores the files in its turn.
+    (Writing them here too would only load the lane, which is the slower of the two.)"""
+
+    def __init__(self) -> None:
+        super().__init__(Path("/nonexistent"))
+
+    def put(self, data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+_NOT_STORED = _NotStored()
+
+
 def _parse_pdfs_of(intake: Intake, fetched: FetchedMessage) -> Outcomes:
-    """Parse (and store) the attachments of `fetched` as `process_message` will, noting what
-    each PDF gave; whatever else fails here is met again, in turn, by `process_message`."""
+    """Parse the PDFs of `fetched` as `process_message` will, noting what each gave; whatever
+    else fails here is met again, in turn, by `process_message`."""
     outcomes: Outcomes = {}
 
     def parse(pdf: bytes) -> ParsedApplication:
@@ -103,7 +119,7 @@ def _parse_pdfs_of(intake: Intake, fetched: FetchedMessage) -> Outcomes:
     try:
         message = parse_email(fetched.raw)
         if ignore_reason(intake, message) is None:
-            read_attachments(message, parse, intake.files, intake.now())
+            read_attachments(message, parse, _NOT_STORED, intake.now())
     except UnreadableEmail:
         pass  # quarantined in its turn, without a parse
     except Exception as error:  # noqa: BLE001 - process_message meets it again and decides
