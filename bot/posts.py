@@ -23,8 +23,9 @@ from typing import Protocol
 
 from bot.blocks_kit import SECTION_TEXT, clip, escape
 from bot.blocks_task import CARD_EVENT, card_metadata, task_card, thread_line
-from bot.slack_notifier import MessageGone, SlackNotifier
+from bot.slack_notifier import MessageGone, Refused, SlackNotifier
 from cases.messaging import OutboxItem
+from cases.ports import DeliveryFailed
 from cases.queries import CaseView, DeskReader
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ class ChannelPoster:
     def _post_line(self, item: OutboxItem) -> None:
         """A top-level post of the item's text, made inert (it quotes names people typed)."""
         text = clip(escape(str(item.payload.get("text") or "")), SECTION_TEXT)
+        if not text:
+            raise DeliveryFailed(f"outbox item {item.key} has no text to post")
         self._notifier.post(self._notifier.channel_for(item), text)
 
     def _edit_card(self, channel: str, ts: str, view: CaseView, team: str) -> None:
@@ -97,8 +100,15 @@ class ChannelPoster:
         brought up to date; None when there is none (or it cannot be edited)."""
         if item.attempts == 0:
             return None
-        ts = self._notifier.find_posted(channel, CARD_EVENT, {"case": view.number},
-                                        exclude={gone} if gone else ())
+        try:
+            ts = self._notifier.find_posted(channel, CARD_EVENT, {"case": view.number},
+                                            exclude={gone} if gone else ())
+        except Refused as refused:
+            # An app installed without the history scopes (or posting to a channel it has not
+            # joined) cannot check; the card is posted rather than held back for good.
+            log.warning("cannot look for an earlier card of %s in %s (%s); posting without checking",
+                        view.number, channel, refused)
+            return None
         if ts is None:
             return None
         try:

@@ -38,7 +38,12 @@ class Posted:
     ts: str
 
 
-class MessageGone(DeliveryFailed):
+class Refused(DeliveryFailed):
+    """Slack answered and said no (a missing scope, a channel the bot is not in, …): trying the
+    same call again soon will not help, unlike a rate limit, an outage or a dropped connection."""
+
+
+class MessageGone(Refused):
     """The message to edit, or to reply under, is no longer in Slack (or not ours to edit)."""
 
 
@@ -92,6 +97,8 @@ class SlackNotifier:
             reason = f"Slack answered {status}: {name}"
             if name in GONE_ERRORS:
                 raise MessageGone(reason) from None
+            if status == 200:  # Slack's refusals come as 200 with ok: false
+                raise Refused(reason) from None
             raise DeliveryFailed(reason, _retry_after(error) if status == 429 else None) from None
         except OSError as error:  # a dropped connection or a timeout (URLError is an OSError)
             raise DeliveryFailed(f"Slack could not be reached: {error}") from None

@@ -150,17 +150,28 @@ def test_the_stage_moving_and_a_second_task_go_to_the_same_card(desk: Desk) -> N
     number = desk.register(*DOCS)
     desk.deliver()
     (protection,) = desk.slack.channel_messages("C_PROT")
+    (coordination,) = desk.slack.channel_messages("C_COORD")
 
     desk.later()
     services.advance_stage(SqlUnitOfWork(desk.engine), desk.book, number, Stage.IN_REVIEW, desk.at, "U0JO")
-    desk.deliver()
+    desk.later()
+    services.advance_stage(SqlUnitOfWork(desk.engine), desk.book, number, Stage.APPROVED, desk.at, "U0JO",
+                           "screens passed")
+    report = desk.deliver()
 
+    assert not report.failed
     assert desk.slack.channel_messages("C_PROT") == [desk.slack.message("C_PROT", protection["ts"])]
+    assert desk.slack.channel_messages("C_COORD") == [desk.slack.message("C_COORD", coordination["ts"])]
     replies = [r["text"] for r in desk.slack.replies("C_PROT", protection["ts"])]
-    assert any("→ *in review*" in text for text in replies), replies
+    assert replies[:2] == ["Stage: complete → *in review*", "Stage: in review → *approved* — screens passed"]
     now = desk.slack.message("C_PROT", protection["ts"])
     assert now is not None
-    assert "stage *in review*" in _texts(now["blocks"])
+    assert "stage *approved*" in _texts(now["blocks"])
+    coordinator_news = [r["text"] for r in desk.slack.replies("C_COORD", coordination["ts"])]
+    assert "New task: *send the interconnection agreement* · due Dec 3" in coordinator_news
+    card = desk.slack.message("C_COORD", coordination["ts"])
+    assert card is not None
+    assert "send the interconnection agreement" in _texts(card["blocks"])
 
 
 def test_a_deleted_card_is_posted_anew_and_the_news_goes_under_it(desk: Desk) -> None:
@@ -225,6 +236,25 @@ def test_a_card_whose_answer_was_lost_is_found_not_posted_twice(desk: Desk) -> N
     assert desk.cards() == [(number, "C_COORD", card["ts"])]
     assert len(desk.slack.calls_to("chat.postMessage")) == 1
     assert desk.slack.calls_to("conversations.history")
+
+
+def test_without_the_history_scope_a_lost_card_is_posted_again_rather_than_never(
+        engine: Engine, book: RuleBook, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with SlackApiServer(missing_scopes=frozenset({"channels:history"})) as slack:
+        desk = Desk(engine, book, slack)
+        number = desk.register()
+        slack.lose_answer_next(1)
+        desk.deliver()
+        desk.later(5)
+        again = desk.deliver()
+
+        assert not again.failed
+        assert len(slack.channel_messages("C_COORD")) == 2
+        assert [c.response["error"] for c in slack.calls_to("conversations.history")] == ["missing_scope"]
+        assert desk.cards()[0][:2] == (number, "C_COORD")
+        assert "cannot look for an earlier card" in caplog.text
 
 
 def test_a_retry_after_the_card_was_recorded_leaves_the_card_be(desk: Desk) -> None:
