@@ -3,7 +3,7 @@ through the database.
 
 Each write is a short transaction of its own, committed as soon as Slack has answered with
 the card's ts: the outbox marks the item delivered only afterwards, so a crash in between
-leaves the ts known and the retry edits that card rather than posting a second one."""
+leaves the card known (and when it was drawn), and the retry does not post a second one."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ class SqlCardPlaces:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def find(self, case_number: str, channel: str) -> tuple[str, str] | None:
-        """(ts, key of the outbox item that posted it) of the case's card in `channel`, if any."""
+    def find(self, case_number: str, channel: str) -> tuple[str, datetime] | None:
+        """(ts, when it was posted) of the case's card in `channel`, if there is one."""
         table = tables.slack_case_cards
         with self._engine.connect() as connection:
-            row = connection.execute(sa.select(table.c.ts, table.c.posted_by).where(
+            row = connection.execute(sa.select(table.c.ts, table.c.posted_at).where(
                 table.c.case_number == case_number, table.c.channel == channel)).first()
-        return None if row is None else (str(row[0]), str(row[1]))
+        return None if row is None else (str(row[0]), row[1])
 
     def remember(self, case_number: str, channel: str, ts: str, posted_by: str, at: datetime) -> None:
         """Record the card (replacing the place of one Slack no longer has), committed at once."""
