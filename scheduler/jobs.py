@@ -21,6 +21,7 @@ from cases.reports.digest_chart import stage_age_chart
 from cases.reports.records import CaseReceipt
 from cases.rulebook import RuleBook
 from cases.services.clocks import Lapse, sweep_clocks
+from cases.services.meeting_reminders import queue_meeting_reminders
 from cases.services.outbox import DeliveryReport, deliver_outbox
 from cases.services.reminders import DIGEST_TEAMS, digest_text, queue_digests, queue_reminders
 
@@ -64,6 +65,7 @@ def sweep_and_remind(deps: SchedulerDeps, at: datetime) -> RunReport:
     horizon = calendar.add_business_days(today, max(deps.remind_days_before) + 1)
     clocks = deps.reader(today).running_clocks(due_from=today, due_before=horizon)
     report.reminders = queue_reminders(deps.unit_of_work(), deps.book, clocks, today, at, deps.remind_days_before)
+    report.reminders += queue_meeting_reminders(deps.unit_of_work(), deps.book, today, at)
     return report
 
 
