@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,8 @@ class DeskProcesses:
 
     def __post_init__(self) -> None:
         self.parts = {name: Part(name) for name in PARTS}
+        self.lock = threading.Lock()  # one kill or restart at a time
+        self.crashes: list[str] = []
         self.health_ports = {"intake": free_port(), "scheduler": free_port()}
 
     def _env(self, name: str) -> dict[str, str]:
@@ -114,6 +117,18 @@ class DeskProcesses:
                 connection.close()
         raise RuntimeError(f"the bot did not answer on port {self.bot_port} within {timeout_s} s")
 
+    def supervise(self, stop: threading.Event) -> None:
+        """As systemd's `Restart=always` would: a part that exited by itself (not killed here) is
+        recorded as a crash and started again a second later, until `stop` is set."""
+        while not stop.wait(0.5):
+            with self.lock:
+                for name, part in self.parts.items():
+                    if part.process is not None and part.process.poll() is not None:
+                        self.crashes.append(f"{name} exited with {part.process.returncode} "
+                                            f"at {time.strftime('%H:%M:%S')}")
+                        time.sleep(RESTART_AFTER_S)
+                        self.start(name)
+
     def kill(self, name: str) -> int:
         """SIGKILL the part and everything it forked; its pid."""
         process = self.parts[name].process
@@ -125,6 +140,10 @@ class DeskProcesses:
 
     def kill_and_restart(self, name: str) -> tuple[int, float]:
         """(pid killed, seconds until it was back: the bot answering, the others started)."""
+        with self.lock:
+            return self._kill_and_restart(name)
+
+    def _kill_and_restart(self, name: str) -> tuple[int, float]:
         start = time.monotonic()
         pid = self.kill(name)
         for attempt in range(1, RESTART_ATTEMPTS + 1):

@@ -326,6 +326,8 @@ def main() -> None:  # noqa: PLR0912, PLR0915 - one linear run and report
               f"processes {', '.join(f'{n} {p.process.pid}' for n, p in desk.parts.items() if p.process)}",
               flush=True)
 
+        supervising = threading.Event()
+        threading.Thread(target=desk.supervise, args=(supervising,), name="supervisor", daemon=True).start()
         catalog = Catalog()
         watcher = Watcher(dsn, catalog)
         watcher.thread.start()
@@ -372,7 +374,8 @@ def main() -> None:  # noqa: PLR0912, PLR0915 - one linear run and report
         time.sleep(max(0.0, ANSWER_GRACE_S - (time.monotonic() - load_start - commands_s)))
 
         report = summarise(users.snapshot(), hooks, commands_s)
-        crashed = desk.exited()
+        supervising.set()
+        crashed = [*desk.crashes, *desk.exited()]
         watcher.stop.set()
         logged_all = watcher.logged_by(args.messages)
         processed_ids = folder_message_ids(dovecot.host, dovecot.port, password, "Processed")
@@ -394,7 +397,8 @@ def main() -> None:  # noqa: PLR0912, PLR0915 - one linear run and report
         if killer.failure:
             state.problems.append(killer.failure)
         if crashed:
-            state.problems.append(f"processes that exited by themselves: {', '.join(crashed)}")
+            state.problems.append(f"processes that exited by themselves (restarted as systemd would): "
+                                  f"{'; '.join(crashed)}")
 
         print(f"\n== commands ({args.users} users, {report.sent} sent in {report.seconds:.0f}s = "
               f"{report.sent / report.seconds:.1f}/s)")
