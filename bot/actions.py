@@ -63,7 +63,10 @@ def done(args: list[str], caller: Caller, deps: BotDeps) -> Content:
     usage = "done <case> <task>"
     number = _number(args, usage)
     _need(args, 2, usage)
-    moved = services.complete_task(deps.unit_of_work(), deps.book, number, args[1], deps.now(), caller.actor)
+    # Coordinators and managers may close any team's task; the others only their own team's.
+    teams = None if caller.roles & COORDINATION else frozenset(role.value for role in caller.roles)
+    moved = services.complete_task(deps.unit_of_work(), deps.book, number, args[1], deps.now(), caller.actor,
+                                   teams=teams)
     return Notice(f"{number}: {args[1]} done" + (f"; the case moved to {moved.label}." if moved else "."))
 
 

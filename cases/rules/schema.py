@@ -180,6 +180,9 @@ class RouteRule(_Item):
     when: Literal["always", "fee_required", "telemetry", "class_unknown_over_limit"] = "always"
     due_business_days: int | None = Field(default=None, ge=1)
     advances_to: str | None = None
+    # Milestones that do the task's work by themselves (the notice it asks for went out, the
+    # agreement it asks to send was executed): reaching one finishes the task.
+    done_on: tuple[Milestone, ...] = ()
 
 
 class RuleSet(BaseModel):

@@ -12,11 +12,15 @@ from datetime import datetime
 from cases.case import Case
 from cases.entities import Clock, Task, Team
 from cases.errors import InvalidInput
+from cases.parties import Program
 from cases.rulebook import RuleBook
 from cases.rules.completeness import ApplicationFacts, missing_items
 from cases.rules.schema import Milestone, RouteRule
 from cases.rules.timing import clock_rule, clocks_started_by, due_date, routes_opened_by
 from cases.stages import DECIDED, Stage
+
+# Who the event log names for what the desk does by itself.
+DESK_ACTOR = "icdesk"
 
 _NEEDS_REASONS = frozenset({Stage.APPROVED_WITH_CONDITIONS, Stage.DENIED})
 
@@ -64,6 +68,10 @@ def reach(case: Case, book: RuleBook, milestone: Milestone, at: datetime, actor:
         rule = clock_rule(rules, clock.name)
         if rule is not None and milestone in rule.met_by:
             case.stop_clock(clock, day, at, actor)
+    for task in case.open_tasks():
+        route = next((r for r in rules.routing if r.kind == task.kind), None)
+        if route is not None and milestone in route.done_on:
+            case.finish_task(task, at, actor)
     anchor = calendar.receipt_day(at) if milestone in _RECEIPTS else day
     running = {clock.name for clock in case.active_clocks()}
     for rule in clocks_started_by(rules, milestone, case.program, case.tier):
@@ -123,6 +131,17 @@ def move(case: Case, book: RuleBook, target: Stage, at: datetime, actor: str, no
         reach(case, book, milestone, at, actor)
     if not case.is_open:
         case.cancel_open_tasks(at, actor, f"case {target.label}")
+
+
+def close_when_done(case: Case, book: RuleBook, at: datetime) -> None:
+    """Close the case once the last step of the process is behind it and no task is left
+    open: a net-metering generator once enrolled on billing, another once its meter is set.
+    Called when a task is done; a coordinator moving a case by hand closes it by hand."""
+    net_metering = case.program == Program.NET_METERING
+    last = Stage.BILLING_ENROLLED if net_metering else Stage.METER_EXCHANGED
+    if case.stage == last and not case.open_tasks():
+        move(case, book, Stage.CLOSED, at, DESK_ACTOR,
+             "nothing left to do: the generator is metered" + (" and billed" if net_metering else ""))
 
 
 def facts_of(case: Case) -> ApplicationFacts:

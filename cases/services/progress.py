@@ -9,7 +9,7 @@ from cases.errors import InvalidInput
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import Milestone
-from cases.services.lifecycle import move, reach
+from cases.services.lifecycle import close_when_done, move, reach
 from cases.stages import Stage, reached
 
 _NOTICE_STAGES = frozenset({Stage.RECEIVED, Stage.INCOMPLETE, Stage.COMPLETE})
@@ -68,19 +68,25 @@ def assign_task(uow: UnitOfWork, number: str, task_ref: str, assignee: str, at: 
 
 def complete_task(
     uow: UnitOfWork, book: RuleBook, number: str, task_ref: str, at: datetime, actor: str,
+    *, teams: frozenset[str] | None = None,
 ) -> Stage | None:
-    """Mark a task done; a task that stands for a stage moves the case on. Returns the new
-    stage, or None when the stage did not change."""
+    """Mark a task done; a task that stands for a stage moves the case on, and the last task
+    of a case whose work is done closes it. With `teams`, only a task of one of those teams
+    may be marked done (None: any). Returns the new stage, or None when it did not change."""
     with uow:
         case = uow.cases.get(number)
+        before = case.stage
         task = case.find_task(task_ref)
+        if teams is not None and task.team.value not in teams:
+            raise InvalidInput(f"{number}: {task.kind} is the {task.team.value} team's task; "
+                               "someone on that team, a coordinator or a manager marks it done")
         target = Stage(task.advances_to) if task.advances_to else None
-        moved_to = None
         if target is not None and case.is_open and not reached(case.stage, target):
             # Moving the case finishes the task that stands for the stage.
             move(case, book, target, at, actor, f"task {task.kind} done")
-            moved_to = target
         if task.status == TaskStatus.OPEN:
             case.finish_task(task, at, actor)
+        close_when_done(case, book, at)
+        after = case.stage
         uow.commit()
-    return moved_to
+    return after if after != before else None

@@ -115,6 +115,16 @@ def test_queue_mine_assign_and_done(desk: BotDesk, two_cases: tuple[str, str]) -
         assert (task.status.value, task.done_by) == ("done", "U200")
 
 
+def test_a_team_marks_only_its_own_tasks_done(desk: BotDesk, two_cases: tuple[str, str]) -> None:
+    second = two_cases[1]  # complete: the protection team's screening is open
+    assert desk.ask(f"done {second} screening_review", Role.BILLING, user="U300")[1] == (
+        f"! {second}: screening_review is the protection team's task; someone on that team, a coordinator "
+        "or a manager marks it done")
+    with SqlUnitOfWork(desk.engine) as uow:
+        assert "screening_review" in {t.kind for t in uow.cases.get(second).open_tasks()}
+    assert desk.ask(f"done {second} screening_review", Role.COORDINATOR)[1] == f"{second}: screening_review done."
+
+
 def test_overdue_and_due(desk: BotDesk, two_cases: tuple[str, str]) -> None:
     content, text = desk.ask("overdue")
     assert isinstance(content, Listing)

@@ -157,14 +157,42 @@ def test_tasks_that_stand_for_a_stage_move_the_case(uow: FakeUnitOfWork, book: R
     services.assign_task(uow, number, "meter_exchange", "jordan", pacific(2026, 11, 10), "lead")
     assert services.complete_task(uow, book, number, "meter_exchange", pacific(2026, 11, 12), "jordan") \
         == Stage.METER_EXCHANGED
+    # Enrolled on billing with nothing left open, the case closes by itself.
     assert services.complete_task(uow, book, number, "enrol_billing", pacific(2026, 11, 13), "billing") \
-        == Stage.BILLING_ENROLLED
-    services.advance_stage(uow, book, number, Stage.CLOSED, pacific(2026, 11, 13), "coordinator")
+        == Stage.CLOSED
     case = uow.case(number)
-    assert case.stage == Stage.CLOSED
     meter = next(t for t in case.tasks if t.kind == "meter_exchange")
     assert (meter.assignee, meter.done_by, meter.status) == ("jordan", "jordan", TaskStatus.DONE)
-    assert case.open_tasks() == []  # left-over tasks are cancelled when the case closes
+    assert case.open_tasks() == []
+    assert [(e.actor, e.note) for e in case.events if e.action == "stage changed"][-2:] == [
+        ("billing", "task enrol_billing done"), ("icdesk", "nothing left to do: the generator is metered and billed")]
+
+
+def test_milestones_do_the_work_of_the_tasks_that_ask_for_them(uow: FakeUnitOfWork, book: RuleBook) -> None:
+    number = register(uow, book, pacific(2026, 11, 2, 9), documents=ALL_DOCUMENTS)
+    assert {"review_application", "screening_review"} <= {t.kind for t in uow.case(number).open_tasks()}
+    services.send_completeness_notice(uow, book, number, pacific(2026, 11, 2, 10), "coordinator")
+    assert "review_application" not in {t.kind for t in uow.case(number).open_tasks()}  # the notice went out
+    services.advance_stage(uow, book, number, Stage.IN_REVIEW, pacific(2026, 11, 3), "coordinator")
+    services.advance_stage(uow, book, number, Stage.APPROVED, pacific(2026, 11, 6), "coordinator", "screens passed")
+    case = uow.case(number)
+    screening = next(t for t in case.tasks if t.kind == "screening_review")
+    assert (screening.status, screening.done_by) == (TaskStatus.DONE, "coordinator")  # decided
+    assert [t.kind for t in case.open_tasks()] == ["tender_agreement"]
+
+
+def test_a_case_with_work_left_open_closes_when_the_last_task_is_done(uow: FakeUnitOfWork, book: RuleBook) -> None:
+    # A small generator pays a fee: its verification is still open when the meter is set.
+    number = register(uow, book, pacific(2026, 11, 2, 9), documents=(*ALL_DOCUMENTS, "site_control"),
+                      program="small_generator")
+    services.record_payment(uow, book, number, Decimal(100), "check 1", pacific(2026, 11, 2, 10), "billing")
+    services.send_completeness_notice(uow, book, number, pacific(2026, 11, 2, 11), "coordinator")
+    for stage in (Stage.IN_REVIEW, Stage.APPROVED, Stage.AGREEMENT_EXECUTED, Stage.CONSTRUCTION,
+                  Stage.LOCAL_INSPECTION_PASSED, Stage.UTILITY_INSPECTION, Stage.METER_EXCHANGED):
+        services.advance_stage(uow, book, number, stage, pacific(2026, 11, 9), "coordinator", "ok")
+    assert uow.case(number).stage == Stage.METER_EXCHANGED
+    assert [t.kind for t in uow.case(number).open_tasks()] == ["verify_fee"]
+    assert services.complete_task(uow, book, number, "verify_fee", pacific(2026, 11, 10), "billing") == Stage.CLOSED
 
 
 def test_unanswered_tier_1_is_deemed_approved_on_the_day_after_day_20(uow: FakeUnitOfWork, book: RuleBook) -> None:

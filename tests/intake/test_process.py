@@ -241,4 +241,5 @@ def test_a_case_opened_from_mail_tells_the_team_channel(opened: tuple[Result, li
             posted.append(item)
 
     deliver_outbox(intake.uow, {Channel.SLACK: Recorder()}, intake.now)
-    assert [(p.recipient, p.payload["task"]) for p in posted] == [("team:coordinator", "review_application")]
+    cards = [(p.recipient, p.payload["task"]) for p in posted if p.payload["kind"] == "task_card"]
+    assert cards == [("team:coordinator", "review_application")]
