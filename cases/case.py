@@ -228,12 +228,13 @@ class Case:
             raise InvalidInput(f"the task {task.kind!r} of {self.number} is already {task.status}")
         task.status, task.done_at, task.done_by = TaskStatus.DONE, at, actor
         self.record(at, actor, "task done", {f"task {task.kind}": ("open", "done")})
-        self.notify(OutboxItem(
-            key=f"task-done:{self.number}:{task.kind}:{at.isoformat()}", channel=Channel.SLACK,
-            recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,
-            payload={"kind": "task_done", "case": self.number, "task": task.kind, "team": task.team.value,
-                     "actor": actor, "text": f"{self.number}: {task.title} done by {actor}"},
-        ))
+        if task.opened_at < at:  # a task opened in this same change brings its card, drawn done
+            self.notify(OutboxItem(
+                key=f"task-done:{self.number}:{task.kind}:{at.isoformat()}", channel=Channel.SLACK,
+                recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,
+                payload={"kind": "task_done", "case": self.number, "task": task.kind, "team": task.team.value,
+                         "actor": actor, "text": f"{self.number}: {task.title} done by {actor}"},
+            ))
 
     def cancel_open_tasks(self, at: datetime, actor: str, reason: str) -> None:
         """Cancel what is left to do, e.g. when the case is withdrawn or closed."""

@@ -124,6 +124,24 @@ def test_a_new_task_posts_one_card_and_remembers_where(desk: Desk) -> None:
     assert desk.cards() == [(number, "C_COORD", card["ts"])]
 
 
+def _queued(desk: Desk) -> list[tuple[str, str]]:
+    outbox = tables.outbox
+    with desk.engine.connect() as connection:
+        rows = connection.execute(sa.select(outbox.c.recipient, outbox.c.payload).where(
+            outbox.c.channel == Channel.SLACK, outbox.c.delivered_at.is_(None)).order_by(outbox.c.id))
+        return [(recipient, payload["kind"]) for recipient, payload in rows]
+
+
+def test_a_new_case_queues_its_cards_and_no_news_the_cards_already_show(desk: Desk) -> None:
+    number = desk.register(*DOCS)
+    assert _queued(desk) == [("team:coordinator", "task_card"), ("team:protection", "task_card")]
+
+    desk.deliver()
+    desk.later()
+    desk.done(number, "screening_review")
+    assert _queued(desk) == [("team:protection", "task_done")]
+
+
 def test_a_finished_task_edits_the_card_and_says_so_in_its_thread(desk: Desk) -> None:
     number = desk.register()
     desk.deliver()
