@@ -24,9 +24,9 @@ from servers.slack_api_methods import SlackError, WebApiMethods, WebApiState
 DEFAULT_TOKEN = "xoxb-icdesk-test"
 DEFAULT_CHANNELS = frozenset({"C_COORD", "C_PROT", "C_METER", "C_BILL", "C_MGMT"})
 METHODS = frozenset({"auth.test", "chat.postMessage", "chat.update", "chat.postEphemeral", "views.open",
-                     "views.publish", "conversations.open", "users.info", "files.getUploadURLExternal",
-                     "files.completeUploadExternal"})
-_JSON_PARAMS = ("blocks", "view", "files", "attachments")
+                     "views.publish", "conversations.open", "conversations.history", "users.info",
+                     "files.getUploadURLExternal", "files.completeUploadExternal"})
+_JSON_PARAMS = ("blocks", "view", "files", "attachments", "metadata")
 Answer = tuple[int, dict[str, str], dict[str, Any]]
 
 
@@ -53,20 +53,23 @@ class SlackApiServer(WebApiMethods):
     """Slack's Web API on 127.0.0.1 and a free port; start, use `base_url`, stop.
 
     `channels` are the channels that exist (any `D…` direct-message channel exists too);
-    `users`, when given, are the only user ids `users.info` knows (id → real name).
+    `users`, when given, are the only user ids `users.info` knows (id → real name);
+    `missing_scopes` are scopes the app was installed without (`channels:history`).
     """
 
     host = "127.0.0.1"
 
     def __init__(self, *, token: str = DEFAULT_TOKEN, channels: frozenset[str] = DEFAULT_CHANNELS,
-                 users: dict[str, str] | None = None, team_id: str = "T_ICDESK", bot_user_id: str = "U_ICDESK") -> None:
+                 users: dict[str, str] | None = None, team_id: str = "T_ICDESK", bot_user_id: str = "U_ICDESK",
+                 missing_scopes: frozenset[str] = frozenset()) -> None:
         self.token, self.channels, self.users = token, channels, users
+        self.missing_scopes = missing_scopes
         self.team_id, self.bot_user_id = team_id, bot_user_id
         self._lock = threading.Lock()
         self._web = WebApiState()
         self._ids = itertools.count(1)
         self._calls: list[ApiCall] = []
-        self._rate_limited, self._retry_after, self._failing = 0, 1, 0
+        self._rate_limited, self._retry_after, self._failing, self._losing = 0, 1, 0, 0
         self._http: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -142,6 +145,40 @@ class SlackApiServer(WebApiMethods):
         with self._lock:
             self._failing = count
 
+    def lose_answer_next(self, count: int) -> None:
+        """Carry out the next `count` calls but answer them 500, as when Slack posted a message
+        and the answer never reached the client (a timeout, a crash before the answer was read)."""
+        with self._lock:
+            self._losing = count
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Delete a message as a person in the channel would; editing or replying to it then fails."""
+        with self._lock:
+            del self._web.messages[(channel, ts)]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A message as it stands now (after any edits), its JSON parameters decoded; None once deleted."""
+        with self._lock:
+            found = self._web.messages.get((channel, ts))
+        if found is None:
+            return None
+        return {name: json.loads(value) if isinstance(value, str) and name in _JSON_PARAMS else value
+                for name, value in found.items()}
+
+    def channel_messages(self, channel: str) -> list[dict[str, Any]]:
+        """The top-level messages of `channel` as they stand now, oldest first."""
+        with self._lock:
+            keys = sorted((ts for (where, ts), m in self._web.messages.items()
+                           if where == channel and not m.get("thread_ts")), key=float)
+        return [m for ts in keys if (m := self.message(channel, ts)) is not None]
+
+    def replies(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The replies in the thread of `thread_ts`, oldest first."""
+        with self._lock:
+            keys = sorted((ts for (where, ts), m in self._web.messages.items()
+                           if where == channel and m.get("thread_ts") == thread_ts), key=float)
+        return [m for ts in keys if (m := self.message(channel, ts)) is not None]
+
     # -- answering --------------------------------------------------------------------------
 
     def _forced(self) -> Answer | None:
@@ -156,7 +193,14 @@ class SlackApiServer(WebApiMethods):
 
     def answer(self, method: str, params: dict[str, Any], headers: dict[str, str], body: bytes) -> Answer:
         """Status, extra headers and JSON body for one request; the call is recorded first."""
-        answer = self._forced() or self._dispatch(method, params, headers, body)
+        forced = self._forced()
+        answer = forced or self._dispatch(method, params, headers, body)
+        with self._lock:
+            lost = forced is None and self._losing > 0
+            if lost:
+                self._losing -= 1
+        if lost:
+            answer = 500, {}, {"ok": False, "error": "internal_error"}
         with self._lock:
             self._calls.append(ApiCall(method, params, headers, answer[0], answer[2], body))
         return answer

@@ -142,9 +142,25 @@ def _json(params: dict[str, Any], name: str, error: str) -> Any:
     return value
 
 
+def _flag(params: dict[str, Any], name: str) -> bool:
+    return str(params.get(name, "")).lower() in ("1", "true")
+
+
+def _metadata(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Message metadata as Slack checks it: an `event_type` and an object `event_payload`."""
+    metadata = _json(params, "metadata", "invalid_metadata_format")
+    if metadata is None:
+        return None
+    if (not isinstance(metadata, dict) or not isinstance(metadata.get("event_type"), str)
+            or not metadata["event_type"] or not isinstance(metadata.get("event_payload"), dict)):
+        raise SlackError("invalid_metadata_format", "metadata needs event_type and an event_payload object")
+    return metadata
+
+
 @dataclass
 class WebApiState:
-    """What the stand-in remembers between calls: posted messages and uploaded files."""
+    """What the stand-in remembers between calls: posted messages (by channel and ts, replies
+    with their `thread_ts`) and uploaded files."""
 
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -156,6 +172,7 @@ class WebApiMethods:
 
     token: str
     channels: frozenset[str]
+    missing_scopes: frozenset[str]
     users: dict[str, str] | None
     team_id: str
     bot_user_id: str
@@ -187,6 +204,18 @@ class WebApiMethods:
     def _ts(self) -> str:
         return f"{1_767_225_600 + next(self._ids)}.000100"
 
+    def _parent(self, channel: str, params: dict[str, Any]) -> str | None:
+        """The parent a reply goes under; Slack refuses a parent it does not have in that channel."""
+        thread_ts = params.get("thread_ts")
+        if thread_ts in (None, ""):
+            return None
+        with self._lock:
+            parent = self._web.messages.get((channel, str(thread_ts)))
+        if parent is None:
+            raise SlackError("thread_not_found")
+        # A reply to a reply lands in the parent's thread, as in Slack.
+        return str(parent.get("thread_ts") or thread_ts)
+
     def auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         """Who the token belongs to; bolt calls it when an `App` is built."""
         return {"url": "https://icdesk-test.slack.com/", "team": "icdesk test", "user": "icdesk",
@@ -194,24 +223,58 @@ class WebApiMethods:
                 "is_enterprise_install": False}
 
     def chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        """Post to a channel that exists; the message is kept so it can be updated."""
+        """Post to a channel that exists, in a thread that exists there when `thread_ts` is
+        given; the message is kept so it can be updated and found in the history."""
         channel = self._channel(params)
         self._check_message(params)
+        metadata = _metadata(params)
+        thread_ts = self._parent(channel, params)
         ts = self._ts()
+        message = {**params, "ts": ts, "thread_ts": thread_ts, "metadata": metadata}
         with self._lock:
-            self._web.messages[(channel, ts)] = params
+            self._web.messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts,
                 "message": {"type": "message", "text": params.get("text", ""), "ts": ts, "bot_id": "B_ICDESK"}}
 
     def chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Replace a message this server accepted earlier."""
+        """Replace a message this server accepted earlier (and that nobody deleted); metadata
+        not sent again is kept, as Slack keeps it."""
         channel, ts = self._channel(params), str(params.get("ts") or "")
         self._check_message(params)
+        metadata = _metadata(params)
         with self._lock:
-            if (channel, ts) not in self._web.messages:
+            before = self._web.messages.get((channel, ts))
+            if before is None:
                 raise SlackError("message_not_found")
-            self._web.messages[(channel, ts)] = params
+            self._web.messages[(channel, ts)] = {**params, "ts": ts, "thread_ts": before.get("thread_ts"),
+                                                 "metadata": metadata or before.get("metadata")}
         return {"channel": channel, "ts": ts, "text": params.get("text", "")}
+
+    def conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A channel's top-level messages, newest first, after `oldest` (exclusive unless
+        `inclusive`), paged by `cursor`; metadata only with `include_all_metadata`."""
+        channel = self._channel(params)
+        if "channels:history" in self.missing_scopes:
+            raise SlackError("missing_scope", "needed: channels:history")
+        try:
+            oldest = float(params.get("oldest") or 0)
+            limit = min(max(int(params.get("limit") or 100), 1), 999)
+            start = int(params.get("cursor") or 0)
+        except ValueError:
+            raise SlackError("invalid_arguments", "oldest, limit and cursor must be numbers") from None
+        inclusive, with_metadata = _flag(params, "inclusive"), _flag(params, "include_all_metadata")
+        with self._lock:
+            found = [dict(m) for (where, ts), m in self._web.messages.items()
+                     if where == channel and not m.get("thread_ts")
+                     and (float(ts) > oldest or (inclusive and float(ts) == oldest))]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        page = found[start:start + limit]
+        messages = [{"type": "message", "ts": m["ts"], "text": m.get("text", ""), "bot_id": "B_ICDESK",
+                     **({"metadata": m["metadata"]} if with_metadata and m.get("metadata") else {})}
+                    for m in page]
+        more = start + limit < len(found)
+        return {"messages": messages, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         """A message only `user` sees; nothing is kept, as Slack keeps nothing."""
