@@ -45,15 +45,25 @@ def _person(text: str, caller: Caller) -> str:
     return mention.group(1) if mention else text.lstrip("@")
 
 
+def _own_teams(caller: Caller) -> frozenset[str] | None:
+    """The teams whose tasks the caller may take or finish: any (None) for coordinators and
+    managers, else the caller's own."""
+    return None if caller.roles & COORDINATION else frozenset(role.value for role in caller.roles)
+
+
 @REGISTRY.command("assign", usage="assign <case> <@user|me> [task]", summary="give a case's task to someone",
-                  example="assign IC-2026-00042 me review_application", roles=COORDINATION)
+                  example="assign IC-2026-00042 me review_application", roles=TEAMS)
 def assign(args: list[str], caller: Caller, deps: BotDeps) -> Content:
     usage = "assign <case> <@user|me> [task]"
     number = _number(args, usage)
     _need(args, 2, usage)
     who = _person(args[1], caller)
+    teams = _own_teams(caller)
+    if teams is not None and who != caller.user_id:
+        raise InvalidInput("you may take a task of your team (`assign <case> me <task>`); "
+                           "a coordinator or a manager gives tasks to others")
     task = args[2] if len(args) > 2 else "1"
-    services.assign_task(deps.unit_of_work(), number, task, who, deps.now(), caller.actor)
+    services.assign_task(deps.unit_of_work(), number, task, who, deps.now(), caller.actor, teams=teams)
     return Notice(f"{number}: task {task} assigned to <@{who}>.")
 
 
@@ -63,10 +73,8 @@ def done(args: list[str], caller: Caller, deps: BotDeps) -> Content:
     usage = "done <case> <task>"
     number = _number(args, usage)
     _need(args, 2, usage)
-    # Coordinators and managers may close any team's task; the others only their own team's.
-    teams = None if caller.roles & COORDINATION else frozenset(role.value for role in caller.roles)
     moved = services.complete_task(deps.unit_of_work(), deps.book, number, args[1], deps.now(), caller.actor,
-                                   teams=teams)
+                                   teams=_own_teams(caller))
     return Notice(f"{number}: {args[1]} done" + (f"; the case moved to {moved.label}." if moved else "."))
 
 

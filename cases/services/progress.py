@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cases.entities import TaskStatus
+from cases.entities import Task, TaskStatus
 from cases.errors import InvalidInput
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
@@ -58,12 +58,22 @@ def record_milestone(
         uow.commit()
 
 
-def assign_task(uow: UnitOfWork, number: str, task_ref: str, assignee: str, at: datetime, actor: str) -> None:
-    """Give a task (by its number on the case card, or its kind) to a person."""
+def assign_task(uow: UnitOfWork, number: str, task_ref: str, assignee: str, at: datetime, actor: str,
+                *, teams: frozenset[str] | None = None) -> None:
+    """Give a task (by its number on the case card, or its kind) to a person. With `teams`,
+    only a task of one of those teams (None: any)."""
     with uow:
         case = uow.cases.get(number)
-        case.assign_task(case.find_task(task_ref), assignee, at, actor)
+        task = case.find_task(task_ref)
+        _check_team(number, task, teams, "takes it")
+        case.assign_task(task, assignee, at, actor)
         uow.commit()
+
+
+def _check_team(number: str, task: Task, teams: frozenset[str] | None, what: str) -> None:
+    if teams is not None and task.team.value not in teams:
+        raise InvalidInput(f"{number}: {task.kind} is the {task.team.value} team's task; "
+                           f"someone on that team, a coordinator or a manager {what}")
 
 
 def complete_task(
@@ -77,9 +87,7 @@ def complete_task(
         case = uow.cases.get(number)
         before = case.stage
         task = case.find_task(task_ref)
-        if teams is not None and task.team.value not in teams:
-            raise InvalidInput(f"{number}: {task.kind} is the {task.team.value} team's task; "
-                               "someone on that team, a coordinator or a manager marks it done")
+        _check_team(number, task, teams, "marks it done")
         target = Stage(task.advances_to) if task.advances_to else None
         if target is not None and case.is_open and not reached(case.stage, target):
             # Moving the case finishes the task that stands for the stage.

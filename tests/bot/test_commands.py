@@ -125,6 +125,18 @@ def test_a_team_marks_only_its_own_tasks_done(desk: BotDesk, two_cases: tuple[st
     assert desk.ask(f"done {second} screening_review", Role.COORDINATOR)[1] == f"{second}: screening_review done."
 
 
+def test_a_team_member_takes_a_task_of_their_team_only_for_themselves(desk: BotDesk,
+                                                                     two_cases: tuple[str, str]) -> None:
+    second = two_cases[1]
+    assert desk.ask(f"assign {second} me screening_review", Role.PROTECTION, user="U200")[1] == \
+        f"{second}: task screening_review assigned to <@U200>."
+    assert desk.ask(f"assign {second} <@U201> screening_review", Role.PROTECTION, user="U200")[1] == (
+        "! you may take a task of your team (`assign <case> me <task>`); a coordinator or a manager gives tasks "
+        "to others")
+    assert desk.ask(f"assign {second} me review_application", Role.METERING, user="U300")[1].startswith(
+        f"! {second}: review_application is the coordinator team's task")
+
+
 def test_overdue_and_due(desk: BotDesk, two_cases: tuple[str, str]) -> None:
     content, text = desk.ask("overdue")
     assert isinstance(content, Listing)

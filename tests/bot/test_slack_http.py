@@ -232,7 +232,7 @@ def test_done_from_a_button_finishes_the_task(served: Served) -> None:
 def test_assign_me_from_a_button_is_refused_to_a_viewer(served: Served) -> None:
     _press(served, "case_assign_me", served.number, VIEWER)
     (answer,) = served.api.wait_for("hooks/action")
-    assert "`assign` is for coordinator, manager" in _text(answer)
+    assert "`assign` is for billing, coordinator, manager, metering, protection" in _text(answer)
     assert all(t.assignee is None for t in served.case().tasks)
 
 
