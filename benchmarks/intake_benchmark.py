@@ -330,13 +330,9 @@ def _status_kib(pid: int | str, key: str) -> int:
 def _descendants(pid: int) -> list[int]:
     found, queue = [], [pid]
     while queue:
-        current = queue.pop()
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        found += [int(child) for child in children]
-        queue += [int(child) for child in children]
+        children = _children(queue.pop())
+        found += children
+        queue += children
     return found
 
 
@@ -379,10 +375,14 @@ def memory_probe(account: Account, work: Path, max_message_mb: float) -> dict[st
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """Children of every thread of `pid`: the parse lane's thread starts the forkserver."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def measure_memory(server: Any, password: str, raw: bytes, max_message_mb: float) -> dict[str, Any]:
