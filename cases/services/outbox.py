@@ -17,6 +17,9 @@ from cases.ports import DeliveryFailed, NotificationSender, UnitOfWork
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# Items claimed at a time. A process killed in the middle of a delivery run leaves what it had
+# claimed and not yet recorded leased until LEASE ends: a few items, not the whole run's limit.
+CLAIM_BATCH = 10
 
 
 def retry_delay(attempts: int, asked_s: float | None = None) -> timedelta:
@@ -58,8 +61,8 @@ def deliver_outbox(
     while len(report.delivered) + len(report.failed) < limit:
         started = now()
         with uow:
-            items = uow.outbox.claim_due(started, started + LEASE, limit - len(report.delivered) - len(report.failed),
-                                         channels=tuple(senders))
+            left = limit - len(report.delivered) - len(report.failed)
+            items = uow.outbox.claim_due(started, started + LEASE, min(left, CLAIM_BATCH), channels=tuple(senders))
             uow.commit()
         if not items:
             break

@@ -12,7 +12,7 @@ from support import pacific
 from cases.messaging import Channel, MessageRecord, OutboxItem, Outcome
 from cases.persistence.repository import SqlUnitOfWork
 from cases.ports import DeliveryFailed
-from cases.services.outbox import deliver_outbox, retry_delay
+from cases.services.outbox import CLAIM_BATCH, LEASE, deliver_outbox, retry_delay
 
 START = pacific(2026, 11, 30, 9)
 
@@ -91,6 +91,38 @@ def test_a_claimed_item_is_not_sent_by_a_second_process_until_its_lease_ends(eng
         assert uow.outbox.claim_due(START + timedelta(minutes=4), START + timedelta(minutes=9), 10) == []
         again = uow.outbox.claim_due(START + timedelta(minutes=6), START + timedelta(minutes=11), 10)
     assert [(i.key, i.attempts) for i in again] == [("a1", 1)]
+
+
+class Killed(BaseException):
+    """The process dies in the middle of a delivery run (nothing after it runs)."""
+
+
+class DyingSender(RecordingSender):
+    def __init__(self, dies_at: int) -> None:
+        super().__init__()
+        self.dies_at = dies_at
+
+    def send(self, item: OutboxItem) -> None:
+        if len(self.sent) == self.dies_at:
+            raise Killed
+        super().send(item)
+
+
+def test_a_process_killed_while_delivering_strands_only_the_items_it_claimed_last(engine: Engine) -> None:
+    # The load run (benchmarks/load_run.py --kill) killed the scheduler halfway through a run
+    # that had claimed 200 task cards at once: the undelivered ones waited out the whole lease.
+    for n in range(50):
+        queue(engine, f"ack-{n:02d}", f"IC-2026-{n:05d}")
+    dying = DyingSender(dies_at=3)
+    with pytest.raises(Killed):
+        deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: dying}, Clock(START))
+    other = RecordingSender()
+    report = deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: other}, Clock(START + timedelta(seconds=15)))
+    assert len(report.delivered) == 50 - CLAIM_BATCH
+    assert not set(dying.sent) & set(other.sent)
+    late = deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: other}, Clock(START + LEASE + timedelta(seconds=1)))
+    assert len(late.delivered) == CLAIM_BATCH - 3
+    assert sorted(dying.sent + other.sent) == [f"ack-{n:02d}" for n in range(50)]
 
 
 def test_backoff_doubles_and_is_capped() -> None:
