@@ -120,6 +120,11 @@ def test_the_life_of_a_tier_1_net_metering_case(world: DeskWorld, documents: Doc
     answer = rosa.types(f"advance {number} approved all Tier 1 screens passed")
     assert "approved" in answer
     desk.run_scheduler()
+    # The written notice of the decision the rule requires (OAR 860-039-0030(3)), in the thread.
+    decision = danas_inbox.latest()
+    assert decision["Subject"] == f"[{number}] Approved: {SITE}"
+    assert decision["In-Reply-To"] == notice["Message-ID"]  # the last mail of the thread
+    assert "Next: we will send you the interconnection agreement to sign." in decision.get_content()
     agreement_card = channels.card(CHANNELS["coordinator"], number, "send the interconnection agreement")
 
     # Thursday the 19th: the agreement goes out and comes back signed.
@@ -270,6 +275,10 @@ def test_an_unanswered_application_is_deemed_approved_after_its_20th_business_da
                     "(OAR 860-039-0030(4)) and lapsed: deemed approved.")
     for team in ("coordinator", "manager"):
         assert [m.text for m in channels.lines(CHANNELS[team], "and lapsed: deemed approved")] == [announcement]
-    # The approval opens the coordinator's next step, as a decision by a person would.
+    # The approval opens the coordinator's next step, as a decision by a person would, and the
+    # installer the application names is told in writing that it is approved by rule.
     desk.run_scheduler()
+    told = InstallerInbox(world.sink, DANA[1]).latest()
+    assert told["Subject"] == f"[{number}] Deemed approved: {SITE}"
+    assert "so your application is approved by rule:" in told.get_content()
     channels.card(CHANNELS["coordinator"], number, "send the interconnection agreement")

@@ -84,8 +84,7 @@ def seed(engine: Engine, book: RuleBook) -> dict[str, str]:
     s.decide("nm_done", pacific(2025, 3, 4), pacific(2025, 3, 5), pacific(2025, 3, 12), Stage.APPROVED,
              "meets the Tier 1 screens")
     s.build("nm_done", pacific(2025, 3, 20), pacific(2025, 4, 10), pacific(2025, 4, 15))
-    s.task("nm_done", "enrol_billing", pacific(2025, 4, 22))
-    s.move("nm_done", Stage.CLOSED, pacific(2025, 4, 23))
+    s.task("nm_done", "enrol_billing", pacific(2025, 4, 22))  # the last task: the case closes
     # 2025: an incomplete application whose cure period lapses: deemed withdrawn.
     s.register("nm_lapsed", pacific(2025, 5, 5, 9), (), generator__type="solar_storage", site__zip="97211",
                site__account_number="1234500001", site__address="12 SE Oak St")
@@ -100,6 +99,7 @@ def seed(engine: Engine, book: RuleBook) -> dict[str, str]:
     s.decide("sg_t2", pacific(2025, 6, 4), pacific(2025, 6, 5), pacific(2025, 6, 25), Stage.APPROVED_WITH_CONDITIONS,
              "approved with a recloser setting change")
     s.build("sg_t2", pacific(2025, 7, 10), pacific(2025, 9, 2), pacific(2025, 9, 9))
+    # Metered, but its fee check was never ticked off: the coordinator closes it by hand.
     s.move("sg_t2", Stage.CLOSED, pacific(2025, 9, 10))
     # 2025: a 2.5 MW Tier 4 small generator: study deposit set and paid, approved, equipment ordered.
     s.register("sg_t4", pacific(2025, 8, 4, 9), SG_DOCS, "non_residential", **small_generator(
