@@ -204,6 +204,11 @@ class Case:
         """Queue a notification; the unit of work writes it to the outbox in the same commit."""
         self.__dict__.setdefault("_notifications", []).append(item)
 
+    def _card_pending(self, task: Task) -> bool:
+        """Whether the task's card is still waiting in this change's notifications."""
+        key = f"task:{self.number}:{task.kind}:{task.opened_at.isoformat()}"
+        return any(item.key == key for item in self.__dict__.get("_notifications", ()))
+
     def take_notifications(self) -> list[OutboxItem]:
         """The notifications queued since the last commit (the unit of work calls this)."""
         taken: list[OutboxItem] = self.__dict__.pop("_notifications", [])
@@ -228,7 +233,7 @@ class Case:
             raise InvalidInput(f"the task {task.kind!r} of {self.number} is already {task.status}")
         task.status, task.done_at, task.done_by = TaskStatus.DONE, at, actor
         self.record(at, actor, "task done", {f"task {task.kind}": ("open", "done")})
-        if task.opened_at < at:  # a task opened in this same change brings its card, drawn done
+        if not self._card_pending(task):  # else the card, drawn at delivery, shows it done
             self.notify(OutboxItem(
                 key=f"task-done:{self.number}:{task.kind}:{at.isoformat()}", channel=Channel.SLACK,
                 recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,

@@ -181,6 +181,21 @@ def test_milestones_do_the_work_of_the_tasks_that_ask_for_them(uow: FakeUnitOfWo
     assert [t.kind for t in case.open_tasks()] == ["tender_agreement"]
 
 
+def test_a_task_opened_and_done_in_one_change_brings_only_its_card(uow: FakeUnitOfWork, book: RuleBook) -> None:
+    # As intake does it: the application (received earlier in the day) and its completeness
+    # notice in one transaction. The card, drawn at delivery, shows the review done.
+    with uow:
+        number = register(uow, book, pacific(2026, 11, 2, 9), documents=ALL_DOCUMENTS)
+        services.send_completeness_notice(uow, book, number, pacific(2026, 11, 2, 10), "intake")
+        uow.commit()
+    about_review = [(n.payload["kind"]) for n in uow.notifications if n.payload.get("task") == "review_application"]
+    assert about_review == ["task_card"]
+    # Done in a later change, the team is told.
+    services.complete_task(uow, book, number, "screening_review", pacific(2026, 11, 3), "kai")
+    assert [n.payload["kind"] for n in uow.notifications if n.payload.get("task") == "screening_review"] == [
+        "task_card", "task_done"]
+
+
 def test_a_case_with_work_left_open_closes_when_the_last_task_is_done(uow: FakeUnitOfWork, book: RuleBook) -> None:
     # A small generator pays a fee: its verification is still open when the meter is set.
     number = register(uow, book, pacific(2026, 11, 2, 9), documents=(*ALL_DOCUMENTS, "site_control"),
