@@ -99,9 +99,11 @@ class ConsolePoster:
         view = self._reader().get(item.case_number)
         task = next((t for t in view.tasks if t.kind == payload.get("task")), None)
         what = task.title if task else str(payload.get("task"))
-        due = f" · due {task.due_on.isoformat()}" if task and task.due_on else ""
-        where = view.site.get("address") or "?"
-        self._write(f"{channel:<16} {what} · {view.number} · {view.applicant.get('name') or '?'}, {where}{due}\n")
+        # Drawn as the case is now, as the Slack card is: a task already finished says so.
+        state = f" · {task.status}" if task and task.status != "open" else ""
+        due = f" · due {task.due_on.isoformat()}" if task and task.due_on and not state else ""
+        who = f"{view.applicant.get('name') or '?'}, {view.site.get('address') or '?'}"
+        self._write(f"{channel:<16} {what} · {view.number} · {who}{due}{state}\n")
 
     def _chart(self, item: OutboxItem) -> Path | None:
         """Write the item's chart, if it has one, before anything is printed: when it cannot be
