@@ -15,13 +15,16 @@ from cases.services.meetings import invitee
 from cases.stages import Stage
 
 _LABELS = {Stage.APPROVED: "Approved", Stage.APPROVED_WITH_CONDITIONS: "Approved with conditions",
-           Stage.DENIED: "Denied"}
+           Stage.DENIED: "Denied", Stage.DEEMED_WITHDRAWN: "Withdrawn"}
+# The outcomes the applicant is told of in writing: the decisions, and the withdrawal the
+# rules deem when the missing items did not come in time.
+NOTIFIED = frozenset(_LABELS)
 DEEMED = "deemed approved"
 
 
 def decision_notice(case: Case, decision: Stage, reasons: str, at: datetime) -> OutboxItem | None:
-    """The notice of `decision` to the installer (else the applicant); None when the case has
-    no e-mail address to write to (the coordinators then send it on paper)."""
+    """The notice of `decision` (one of `NOTIFIED`) to the installer (else the applicant);
+    None when the case has no e-mail address to write to (the coordinators then write)."""
     to = invitee(case)
     if to is None or decision not in _LABELS:
         return None

@@ -17,7 +17,7 @@ from cases.rulebook import RuleBook
 from cases.rules.completeness import ApplicationFacts, missing_items
 from cases.rules.schema import Milestone, RouteRule
 from cases.rules.timing import clock_rule, clocks_started_by, due_date, routes_opened_by
-from cases.services.decisions import decision_notice
+from cases.services.decisions import NOTIFIED, decision_notice
 from cases.stages import DECIDED, Stage
 
 # Who the event log names for what the desk does by itself.
@@ -125,9 +125,8 @@ def move(case: Case, book: RuleBook, target: Stage, at: datetime, actor: str, no
         case.change(at, actor, "deemed complete", deemed_complete_at=at)
     if target in DECIDED:
         case.change(at, actor, "decision recorded", decided_at=at, decision_reasons=[note or target.label])
-        notice = decision_notice(case, target, note or target.label, at)
-        if notice is not None:
-            case.notify(notice)
+    if target in NOTIFIED and (notice := decision_notice(case, target, note or target.label, at)) is not None:
+        case.notify(notice)
     for task in case.open_tasks():
         if task.advances_to == target.value:
             case.finish_task(task, at, actor)

@@ -24,10 +24,10 @@ from intake.outgoing import SmtpSender, SmtpSettings
 RECEIVED = pacific(2026, 11, 2, 9)
 
 
-def register(engine: Engine, book: RuleBook) -> str:
+def register(engine: Engine, book: RuleBook, *, complete: bool = True) -> str:
     application = application_from_contract(contract(), "residential")
     documents = tuple(Document(kind, f"{kind}.pdf", kind.ljust(64, "0"), 1, RECEIVED)
-                      for kind in ("one_line_diagram", "site_plan", "spec_sheet"))
+                      for kind in ("one_line_diagram", "site_plan", "spec_sheet") if complete)
     return services.register_application(SqlUnitOfWork(engine), book, application, RECEIVED, "intake",
                                          message_id="<application-1@sunbridge.example>", documents=documents)
 
@@ -77,3 +77,17 @@ def test_an_unanswered_tier_1_is_told_it_is_deemed_approved(engine: Engine, book
     assert "so your application is approved by rule:\n  deemed approved: Tier 1 decision before deemed approval" in text
     assert "Next: we will send you the interconnection agreement to sign." in text
     assert "exchange the meter, and enrol the account on net\nmetering billing." in text
+
+
+def test_an_application_left_incomplete_is_told_it_is_withdrawn(engine: Engine, book: RuleBook,
+                                                                smtp_sink: SmtpSink) -> None:
+    number = register(engine, book, complete=False)
+    services.send_completeness_notice(SqlUnitOfWork(engine), book, number, RECEIVED, "intake")
+    # Ten business days from Monday the 2nd, Veterans Day not counted: due the 17th.
+    services.sweep_clocks(SqlUnitOfWork(engine), book, date(2026, 11, 18), pacific(2026, 11, 18, 6))
+    deliver(engine, smtp_sink, pacific(2026, 11, 18, 7))
+
+    ((subject, text),) = decision_mails(smtp_sink)
+    assert subject == f"[{number}] Withdrawn: 4417 N Williams Ave"
+    assert "did not reach us within the time the rules allow, so the application is withdrawn:\n" in text
+    assert "send a new application with everything it needs" in text
