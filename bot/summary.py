@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from statistics import median
 
 from bot.content import Count, Row, Summary
 from bot.core import BotDeps
+from cases.desk_queries import median_days_to_decision
 from cases.queries import DeskReader
 
 _STAGE_ORDER = ("received", "incomplete", "complete", "in_review", "approved", "approved_with_conditions",
@@ -29,13 +29,8 @@ def summarise(reader: DeskReader, deps: BotDeps, period: str) -> Summary:
     today = calendar.local_date(deps.now())
     start, end, name = period_bounds(today, period)
     facts = reader.period(start, end)
-    medians = []
-    for tier in sorted({c.tier for c in facts.decided_cases if c.tier is not None}):
-        spans = [calendar.business_days_between(calendar.local_date(c.deemed_complete_at),
-                                                calendar.local_date(c.decided_at))
-                 for c in facts.decided_cases if c.tier == tier and c.deemed_complete_at and c.decided_at]
-        if spans:
-            medians.append(Count(f"complete → decision, Tier {tier}", round(median(spans))))
+    medians = [Count(f"complete → decision, Tier {tier}", days)
+               for tier, days in median_days_to_decision(facts, calendar).items()]
     overdue = tuple(Row(c.number, c.name, c.title, c.due_on, None, calendar.business_days_between(c.due_on, today))
                     for c in reader.running_clocks(due_before=today))
     stages = sorted(facts.open_by_stage.items(), key=lambda kv: _STAGE_ORDER.index(kv[0])

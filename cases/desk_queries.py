@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from statistics import median
+
+from cases.calendar import BusinessCalendar
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,13 @@ class PeriodFacts:
     clocks_by_status: dict[str, int]
     extended: int
     decided_cases: tuple[CaseDates, ...]
+
+
+def median_days_to_decision(facts: PeriodFacts, calendar: BusinessCalendar) -> dict[int, int]:
+    """Tier → the median business days from complete to decision of the period's decided cases."""
+    spans: dict[int, list[int]] = {}
+    for case in facts.decided_cases:
+        if case.tier is not None and case.deemed_complete_at and case.decided_at:
+            spans.setdefault(case.tier, []).append(calendar.business_days_between(
+                calendar.local_date(case.deemed_complete_at), calendar.local_date(case.decided_at)))
+    return {tier: round(median(days)) for tier, days in sorted(spans.items())}

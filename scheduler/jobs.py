@@ -23,7 +23,14 @@ from cases.rulebook import RuleBook
 from cases.services.clocks import Lapse, sweep_clocks
 from cases.services.meeting_reminders import queue_meeting_reminders
 from cases.services.outbox import DeliveryReport, deliver_outbox
-from cases.services.reminders import DIGEST_TEAMS, digest_text, queue_digests, queue_reminders
+from cases.services.reminders import (
+    DIGEST_TEAMS,
+    digest_text,
+    queue_digests,
+    queue_reminders,
+    queue_weekly_summary,
+    weekly_summary_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +92,22 @@ def daily_digest(deps: SchedulerDeps, at: datetime) -> int:
     end_of_week = today + timedelta(days=4 - today.weekday()) if today.weekday() < 5 else today
     texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week) for team in DIGEST_TEAMS}
     texts["manager"] = _manager_digest(reader, today)
-    return queue_digests(deps.unit_of_work(), texts, today, at, {"manager": _manager_chart(deps, today)})
+    queued = queue_digests(deps.unit_of_work(), texts, today, at, {"manager": _manager_chart(deps, today)})
+    return queued + weekly_summary(deps, at)
+
+
+def weekly_summary(deps: SchedulerDeps, at: datetime) -> int:
+    """On the first business day of a week (Monday, or Tuesday after a Monday holiday), the
+    managers' summary of the week before; returns 1 when it was newly queued."""
+    calendar = deps.book.calendar
+    today = calendar.local_date(at)
+    this_monday = today - timedelta(days=today.weekday())
+    if calendar.previous_business_day(today) >= this_monday:
+        return 0
+    last_monday = this_monday - timedelta(days=7)
+    facts = deps.reader(today).period(last_monday, this_monday)
+    text = weekly_summary_text(facts, last_monday, this_monday, calendar)
+    return queue_weekly_summary(deps.unit_of_work(), text, last_monday, at)
 
 
 def _manager_chart(deps: SchedulerDeps, today: date) -> dict[str, Any]:

@@ -4,10 +4,11 @@ keys that make a second run a no-op, so a restart or a second process never send
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from cases.desk_queries import ClockDue, TaskDue
+from cases.calendar import BusinessCalendar
+from cases.desk_queries import ClockDue, PeriodFacts, TaskDue, median_days_to_decision
 from cases.messaging import Channel, OutboxItem
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
@@ -73,3 +74,29 @@ def queue_digests(uow: UnitOfWork, texts: dict[str, str], today: date, at: datet
             ))
         uow.commit()
     return queued
+
+
+def weekly_summary_text(facts: PeriodFacts, start: date, end: date, calendar: BusinessCalendar) -> str:
+    """The managers' summary of the week [start, end): what came in, what was decided and how
+    long it took, and how the clocks fared."""
+    last = end - timedelta(days=1)
+    medians = " · ".join(f"Tier {tier} {days} business days"
+                         for tier, days in median_days_to_decision(facts, calendar).items())
+    lapsed, met = facts.clocks_by_status.get("lapsed", 0), facts.clocks_by_status.get("met", 0)
+    return "\n".join([
+        f"Interconnection desk · managers · the week of {start:%B} {start.day} to {last:%B} {last.day}, {last.year}",
+        f"{facts.received} received · {facts.completed} complete · {facts.decided} decided · {facts.closed} closed",
+        f"Complete to decision (median): {medians or 'no decisions'}",
+        f"Clocks stopped: {met} met · {lapsed} lapsed · {facts.extended} extended",
+    ])
+
+
+def queue_weekly_summary(uow: UnitOfWork, text: str, week_start: date, at: datetime) -> int:
+    """Queue the managers' summary of the week that began on `week_start`, once."""
+    with uow:
+        queued = uow.outbox.add(OutboxItem(
+            key=f"weekly:{week_start.isoformat()}:manager", channel=Channel.SLACK, recipient="team:manager",
+            created_at=at, payload={"kind": "weekly_summary", "text": text},
+        ))
+        uow.commit()
+    return int(queued)

@@ -81,6 +81,37 @@ def test_digests_go_out_once_on_business_days_after_eight(deps: SchedulerDeps, c
     assert len(channels.kinds("digest")) == 10
 
 
+def test_the_managers_get_last_weeks_summary_on_the_first_business_day_of_the_week(
+        engine: Engine, book: RuleBook, deps: SchedulerDeps, channels: Channels) -> None:
+    first = register(engine, book, pacific(2026, 11, 23, 9), complete=True)
+    register(engine, book, pacific(2026, 11, 24, 9), complete=False)
+    services.advance_stage(SqlUnitOfWork(engine), book, first, Stage.IN_REVIEW, pacific(2026, 11, 24, 10), "c")
+    services.advance_stage(SqlUnitOfWork(engine), book, first, Stage.APPROVED, pacific(2026, 11, 27, 10), "c", "ok")
+    run_due(deps, pacific(2026, 11, 27, 9))   # a Friday: no summary
+    run_due(deps, pacific(2026, 11, 30, 8, 5))  # Monday
+    run_due(deps, pacific(2026, 11, 30, 15))  # again: nothing new
+    run_due(deps, pacific(2026, 12, 1, 8, 5))  # Tuesday: nothing
+    (summary,) = channels.kinds("weekly_summary")
+    assert summary.recipient == "team:manager"
+    # Complete on receipt Monday the 23rd, decided Friday the 27th: Thanksgiving (the 26th) not counted.
+    assert summary.payload["text"] == (
+        "Interconnection desk · managers · the week of November 23 to November 29, 2026\n"
+        "2 received · 1 complete · 1 decided · 0 closed\n"
+        "Complete to decision (median): Tier 1 3 business days\n"
+        # The decision met the deemed-approval clock; no completeness notice was recorded, so the
+        # acknowledgement clock (due Friday the 27th) lapsed.
+        "Clocks stopped: 1 met · 1 lapsed · 0 extended")
+
+
+def test_after_a_monday_holiday_the_weekly_summary_comes_on_tuesday(deps: SchedulerDeps, channels: Channels) -> None:
+    run_due(deps, pacific(2027, 1, 18, 9))  # Martin Luther King Jr. Day, an Oregon legal holiday
+    assert channels.kinds("weekly_summary") == []
+    run_due(deps, pacific(2027, 1, 19, 9))
+    (summary,) = channels.kinds("weekly_summary")
+    assert summary.payload["text"].splitlines()[0] == \
+        "Interconnection desk · managers · the week of January 11 to January 17, 2027"
+
+
 def test_the_digest_follows_pacific_time_across_the_dst_change(deps: SchedulerDeps, channels: Channels) -> None:
     # 2026-11-02 is the first Monday in standard time: 08:00 PST is 16:00 UTC (in daylight
     # time it was 15:00 UTC, which is now 07:00 in Portland).
