@@ -149,10 +149,17 @@ def pack(entries: Sequence[str], max_sections: int, *, limit: int = SECTION_TEXT
 
 
 def person(who: str | None) -> str | None:
-    """A Slack user id as a mention (people expect to see a name); anything else escaped."""
+    """A Slack user id as a mention (people expect to see a name); a sender's e-mail address
+    (the actor of what their mail did) as "e-mail from ••••@their.domain", since a customer's
+    address is not shown in channels or to viewers; anything else escaped."""
     if who is None:
         return None
-    return f"<@{who}>" if _USER_ID.match(who) else escape(who)
+    if _USER_ID.match(who):
+        return f"<@{who}>"
+    local, at, domain = who.partition("@")
+    if at and local and "." in domain and " " not in who:
+        return f"e-mail from ••••@{escape(domain)}"
+    return escape(who)
 
 
 def day(when: date, today: date | None = None) -> str:

@@ -218,7 +218,7 @@ def request(invitation: Invitation, organizer: Organizer) -> bytes:
         f"LOCATION:{escape_text(invitation.location)}",
         f"DESCRIPTION:{escape_text(invitation.description)}",
         f"ORGANIZER;CN={_param(organizer.name)}:mailto:{organizer.email}",
-        f"ATTENDEE{attendee_cn};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{invitation.attendee_email}",
+        f"ATTENDEE{attendee_cn};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{invitation.attendee_email}",
         "STATUS:CONFIRMED",
         "TRANSP:OPAQUE",
         "END:VEVENT",

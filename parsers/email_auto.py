@@ -43,10 +43,14 @@ def _auto_submitted(headers: Headers, _sender: str | None, _report: str | None) 
     return None
 
 
+_REPORTS = {"disposition-notification": "read receipt (multipart/report)",
+            "calendar-reply": "a calendar's answer to an invitation (METHOD:REPLY)"}
+
+
 def _report(_headers: Headers, _sender: str | None, report: str | None) -> str | None:
     if report is None:
         return None
-    return "read receipt (multipart/report)" if report == "disposition-notification" else "delivery status report"
+    return _REPORTS.get(report, "delivery status report")
 
 
 def _null_return_path(headers: Headers, _sender: str | None, _report: str | None) -> str | None:

@@ -182,16 +182,29 @@ def _text_of(node: Node) -> tuple[str, str | None]:
 
 
 def report_type(tree: Node) -> str | None:
-    """"delivery-status" (or the declared report-type) when the message is a machine report."""
+    """"delivery-status" (or the declared report-type) when the message is a machine report,
+    "calendar-reply" when it is a calendar client's answer to an invitation (RFC 6047 iMIP:
+    a text/calendar part with METHOD=REPLY), which is neither a document nor a question."""
     if tree.ctype == "multipart/report":
         try:
             declared = tree.part.get_param("report-type")
         except _PART_ERRORS:
             declared = None
         return declared.strip().lower() if isinstance(declared, str) and declared.strip() else "delivery-status"
-    if any(node.ctype == "message/delivery-status" for node, _ in _leaves(tree, "", into_forwards=False)):
+    leaves = [node for node, _ in _leaves(tree, "", into_forwards=False)]
+    if any(node.ctype == "message/delivery-status" for node in leaves):
         return "delivery-status"
+    if any(node.ctype == "text/calendar" and _calendar_method(node) == "REPLY" for node in leaves):
+        return "calendar-reply"
     return None
+
+
+def _calendar_method(node: Node) -> str:
+    try:
+        method = node.part.get_param("method")
+    except _PART_ERRORS:
+        method = None
+    return method.strip().upper() if isinstance(method, str) else ""
 
 
 def files(tree: Node) -> list[tuple[str, str, bytes]]:

@@ -15,7 +15,7 @@ from servers.slack_api_methods import blocks_problem
 from slack_sdk import WebClient
 
 from bot.blocks import fallback_text, render_blocks
-from bot.blocks_kit import clip, escape, pack
+from bot.blocks_kit import clip, escape, pack, person
 from bot.content import (
     CaseCard,
     CommandHelp,
@@ -476,3 +476,12 @@ def test_slack_accepts_every_rendered_answer(slack_api: SlackApiServer, content:
     assert response["ok"] is True
     posted = slack_api.calls_to("chat.postMessage")[0]
     assert posted.param("blocks") == render_blocks(content)
+
+
+def test_an_actor_who_is_a_sender_address_is_not_shown_whole() -> None:
+    # What a customer's mail did is logged with their address as the actor; channels and
+    # viewers see only the domain.
+    assert person("rosa.delgado@example.com") == "e-mail from ••••@example.com"
+    assert person("U0123ABC") == "<@U0123ABC>"
+    assert person("intake") == "intake"
+    assert person("a <b>") == "a &lt;b&gt;"

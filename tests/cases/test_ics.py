@@ -57,7 +57,7 @@ def test_the_request_has_the_parts_a_mail_client_needs() -> None:
     assert event["ORGANIZER"].params["CN"] == "Interconnection Services"
     assert event["ATTENDEE"] == "mailto:dana@sunbridge.example"
     assert dict(event["ATTENDEE"].params) == {"CN": "Dana Ruiz", "ROLE": "REQ-PARTICIPANT",
-                                              "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"}
+                                              "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"}
     assert "DTSTART;TZID=America/Los_Angeles:20261102T100000" in lines(data)
     assert "DTEND;TZID=America/Los_Angeles:20261102T120000" in lines(data)
 

@@ -583,6 +583,22 @@ def test_a_bounce_is_a_delivery_status_report_and_its_returned_copy_is_not_a_doc
     assert result.case_numbers == ()
 
 
+def test_a_calendar_answer_to_an_invitation_is_not_a_document_nor_a_question() -> None:
+    # What Outlook or Google Calendar sends when the installer presses Accept (RFC 6047).
+    reply = EmailMessage()
+    reply["From"] = "dana@sunbridge.example"
+    reply["To"] = "interconnection@utility.example"
+    reply["Subject"] = "Accepted: Witness test · IC-2026-00002"
+    reply.set_content("Dana Ruiz has accepted this meeting.")
+    reply.add_alternative("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nEND:VCALENDAR\r\n", subtype="calendar",
+                          params={"method": "REPLY"})
+    assert parse_email(reply.as_bytes()).auto_reason == "a calendar's answer to an invitation (METHOD:REPLY)"
+    # The invitation itself (METHOD:REQUEST), forwarded by a person, is ordinary mail.
+    reply.replace_header("Subject", "Fwd: Invitation")
+    reply.get_payload()[1].set_param("method", "REQUEST")
+    assert parse_email(reply.as_bytes()).auto_reason is None
+
+
 @pytest.mark.parametrize(
     ("headers", "sender", "reason"),
     [
