@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # Notifications about one case that belong on its card and in the card's thread.
 CARD_NEWS = frozenset({"task_card", "task_done", "task_assigned", "stage", "reminder", "lapse"})
+# The news a card shows by itself once drawn (its tasks, their assignees, the stage).
+CARD_SHOWS = frozenset({"task_card", "task_done", "task_assigned", "stage"})
 
 
 class CardPlaces(Protocol):
@@ -72,9 +74,10 @@ class ChannelPoster:
                 self._post_line(item)
             return
         ts, posted_at = place
-        if posted_at >= item.created_at:
+        if posted_at >= item.created_at and kind in CARD_SHOWS:
             # The card was drawn after this happened (in the same change, or by this very item
-            # on an attempt whose delivery was not recorded): it shows it already.
+            # on an attempt whose delivery was not recorded): it shows it already. A reminder
+            # or a lapse is not on the card, so it is told in the thread however late.
             return
         try:
             self._edit_card(channel, ts, view, team)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cases.case import Case
+from cases.ics import usable_address
 from cases.messaging import Channel, OutboxItem
 from cases.parties import Program
 from cases.services.meetings import invitee
@@ -26,7 +27,9 @@ def decision_notice(case: Case, decision: Stage, reasons: str, at: datetime) -> 
     """The notice of `decision` (one of `NOTIFIED`) to the installer (else the applicant);
     None when the case has no e-mail address to write to (the coordinators then write)."""
     to = invitee(case)
-    if to is None or decision not in _LABELS:
+    # An address no mail server would take would be retried forever and hold back the case's
+    # later mail; the coordinators write instead (the case card shows the address).
+    if to is None or decision not in _LABELS or not usable_address(to.email):
         return None
     deemed = decision == Stage.APPROVED and reasons.startswith(DEEMED)
     label = "Deemed approved" if deemed else _LABELS[decision]

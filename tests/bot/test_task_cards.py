@@ -314,6 +314,21 @@ def test_a_reminder_goes_into_the_cards_thread_and_a_digest_stays_a_post(desk: D
     assert [m.get("text") for m in desk.slack.channel_messages("C_COORD")][1:] == ["Due today: 1"]
 
 
+def test_a_reminder_from_before_a_late_card_is_still_told_in_its_thread(desk: Desk) -> None:
+    # Slack was down: the card goes out only after the reminder was queued. The card shows the
+    # tasks, not the clocks, so the reminder must not be taken as already shown.
+    number = desk.register()
+    with SqlUnitOfWork(desk.engine) as uow:
+        uow.outbox.add(_slack_item(f"reminder:{number}", number, {"kind": "reminder", "case": number,
+                                                                  "text": f"{number} · due today"}, desk.at))
+        uow.commit()
+    desk.later()
+    desk.deliver()
+
+    (card,) = desk.slack.channel_messages("C_COORD")
+    assert [reply["text"] for reply in desk.slack.replies("C_COORD", card["ts"])] == [f"{number} · due today"]
+
+
 def _slack_item(key: str, number: str | None, payload: dict[str, Any], at: datetime) -> OutboxItem:
     return OutboxItem(key=key, channel=Channel.SLACK, recipient="team:coordinator", payload=payload, created_at=at,
                       case_number=number)

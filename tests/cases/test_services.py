@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from cases.applications import application_from_contract
 from cases.entities import Document, PurchaseOrderStatus, TaskStatus
 from cases.errors import IllegalTransition, InvalidInput
 from cases.rulebook import RuleBook
+from cases.services.decisions import decision_notice
 from cases.stages import Stage
 
 ALL_DOCUMENTS = ("one_line_diagram", "site_plan", "spec_sheet")
@@ -289,3 +291,15 @@ def test_opening_a_task_tells_the_team_channel_in_the_same_commit(uow: FakeUnitO
     uow.notifications.clear()
     services.add_note(uow, number, "no new task", pacific(2026, 11, 3), "c")
     assert uow.notifications == []
+
+
+def test_a_decision_is_not_mailed_to_an_address_no_server_would_take(uow: FakeUnitOfWork, book: RuleBook) -> None:
+    number = register(uow, book, pacific(2026, 11, 2, 9), documents=ALL_DOCUMENTS)
+    case = uow.case(number)
+    installer = case.installer
+    case.installer = replace(installer, email="dana at sunbridge")  # as typed on a scanned form
+    assert decision_notice(case, Stage.DENIED, "the feeder is full", pacific(2026, 11, 9)) is None
+    case.installer = replace(installer, email="dana@sunbridge.example")
+    notice = decision_notice(case, Stage.DENIED, "the feeder is full", pacific(2026, 11, 9))
+    assert notice is not None
+    assert notice.recipient == "dana@sunbridge.example"
