@@ -94,8 +94,9 @@ def channel_checks(settings: Settings) -> list[tuple[str, CheckResult]]:
             info = client.conversations_info(channel=channel)["channel"]
         except SlackApiError as error:
             reason = error.response.get("error", "unknown error")
-            found.append((f"slack {team}", fail(f"{variable}={channel}: Slack answers {reason}; "
-                                                "give the channel's id (C…) from its details")))
+            advice = ("reinstall the app from slack/manifest.yaml, which grants channels:read and groups:read"
+                      if reason == "missing_scope" else "give the channel's id (C…) from its details")
+            found.append((f"slack {team}", fail(f"{variable}={channel}: Slack answers {reason}; {advice}")))
             continue
         except OSError as error:
             found.append((f"slack {team}", fail(f"cannot ask Slack about {channel}: {error}")))
