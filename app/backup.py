@@ -90,8 +90,9 @@ def _pg_tool(name: str) -> str:
     return found
 
 
-def _pg_run(arguments: Sequence[str], url: URL) -> None:
-    """Run a PostgreSQL client tool; the password travels in the environment, not argv."""
+def _pg_run(arguments: Sequence[str], url: URL) -> str:
+    """Run a PostgreSQL client tool and return what it printed; the password travels in the
+    environment, not argv."""
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
@@ -99,6 +100,7 @@ def _pg_run(arguments: Sequence[str], url: URL) -> None:
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[-1]
         raise DeskError(f"{Path(arguments[0]).name} failed: {reason}")
+    return result.stdout
 
 
 def _libpq_url(url: URL) -> str:
@@ -111,6 +113,8 @@ def backup(database_url: str, path: Path) -> str:
     _refuse_existing(path)
     partial = _partial(path)
     partial.unlink(missing_ok=True)
+    # The backup holds every customer's data: readable by the desk's user only, from the start.
+    partial.touch(mode=0o600)
     try:
         if url.get_backend_name() == "sqlite":
             source = _sqlite_path(url)
@@ -143,6 +147,21 @@ def _after_restore(engine: Engine) -> str:
     raise DeskError(f"the restored database is at schema {revision}, newer than this icdesk: upgrade icdesk")
 
 
+def _refuse_newer_tables(engine: Engine, path: Path, url: URL) -> None:
+    """`pg_restore --clean` drops only what the dump holds: tables a newer schema added would
+    stay behind, stale, and the next `db upgrade` would fail on them."""
+    listing = _pg_run([_pg_tool("pg_restore"), "--list", str(path)], url)
+    in_dump = set()
+    for line in listing.splitlines():
+        words = line.split()
+        if not line.startswith(";") and "TABLE" in words and words[words.index("TABLE") + 1:][:1] == ["public"]:
+            in_dump.add(words[words.index("TABLE") + 2])
+    extra = sorted(set(sa.inspect(engine).get_table_names()) - in_dump)
+    if extra:
+        raise DeskError(f"{path} is from an older schema than {url.render_as_string()} (it has no "
+                        f"{', '.join(extra)}): restore it into an empty database, then run `icdesk db upgrade`")
+
+
 def restore(database_url: str, path: Path, *, force: bool = False) -> str:
     """Replace the database's content with the backup in `path`; refuses a database that holds
     work unless `force`. Returns what was done and where the schema stands."""
@@ -162,6 +181,7 @@ def restore(database_url: str, path: Path, *, force: bool = False) -> str:
             engine.dispose()  # no pooled connection may hold the file while its pages are replaced
             _sqlite_copy(path, target)
         else:
+            _refuse_newer_tables(engine, path, url)
             # --clean drops what the dump recreates; one transaction: all of it or none.
             _pg_run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
                      "--exit-on-error", f"--dbname={_libpq_url(url)}", str(path)], url)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from served import desk_env, icdesk
 from servers.postgres import PostgresServer
 from support import contract
@@ -61,6 +62,7 @@ def test_backup_then_restore_gives_back_the_same_desk(kind: str, tmp_path: Path,
     assert made.stdout.startswith("backed up ")
     assert f"to {file} (" in made.stdout
     assert file.stat().st_size > 0
+    assert file.stat().st_mode & 0o777 == 0o600  # every customer's data: the desk's user only
     assert not file.with_name("desk.backup.partial").exists()
     again = icdesk(source, tmp_path, "db", "backup", str(file))
     assert again.returncode == 1
@@ -99,3 +101,24 @@ def test_postgresql_backup_without_pg_dump_says_what_to_install(tmp_path: Path, 
     result = icdesk(env, tmp_path, "db", "backup", str(tmp_path / "desk.backup"))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: pg_dump is not on the PATH: install the PostgreSQL client")
+
+
+def test_a_postgresql_backup_older_than_the_database_is_refused_over_it(tmp_path: Path, postgres_database_url: str,
+                                                                        second_postgres_url: str) -> None:
+    # As a backup made before a migration added a table: restored over the newer database,
+    # the new table would stay behind, stale, and the next upgrade would fail on it.
+    source = desk_env(tmp_path, postgres_database_url)
+    _open_a_case(source, tmp_path)
+    file = tmp_path / "desk.backup"
+    assert icdesk(source, tmp_path, "db", "backup", str(file)).returncode == 0
+    target = {**source, "ICDESK_DATABASE_URL": second_postgres_url}
+    assert icdesk(target, tmp_path, "db", "upgrade").returncode == 0
+    engine = sa.create_engine(second_postgres_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE added_by_a_later_migration (id integer)"))
+    engine.dispose()
+
+    refused = icdesk(target, tmp_path, "db", "restore", str(file), "--force")
+    assert refused.returncode == 1
+    assert "is from an older schema" in refused.stderr
+    assert "added_by_a_later_migration" in refused.stderr
