@@ -6,6 +6,7 @@ to a folder and their paths printed, where Slack would upload them."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +20,8 @@ from cases.messaging import OutboxItem
 from cases.ports import DeliveryFailed
 from cases.queries import DeskReader
 from cases.reports.digest_chart import draw_chart
+
+log = logging.getLogger(__name__)
 
 
 def write_file(folder: Path, name: str, data: bytes) -> Path:
@@ -41,6 +44,10 @@ def _save_report(order: ReportOrder, deps: BotDeps, files_dir: Path | None) -> s
         return f"! {refusal}"
     except OSError as error:
         return f"! could not write the {order.request.title} to {files_dir}: {error.strerror}"
+    except Exception:
+        # As in Slack: one line for the person, the traceback for the log, and the chat goes on.
+        log.exception("the %s could not be built", order.request.title)
+        return f"! Sorry, the {order.request.title} could not be built; the error is in the log."
     return f"{report.summary}\nwrote {path}"
 
 

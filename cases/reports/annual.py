@@ -57,6 +57,15 @@ _REVIEW_COLUMNS = (
 )
 
 
+def period_text(year: Year, generated_at: datetime, zone: ZoneInfo) -> str:
+    """The cover's period: the whole year, or, for a report made before the year is over,
+    the part of it that has happened (so that nobody files it as the year's)."""
+    today = generated_at.astimezone(zone).date()
+    if today >= date(year.year, 12, 31):
+        return f"January 1 – December 31, {year.year}"
+    return f"January 1 – {today:%B} {today.day}, {year.year}: the year so far, not the whole year"
+
+
 def add_review_records(workbook: object, cases: Sequence[AnnualCase], year: Year) -> int:
     """The record of OAR 860-082-0065(1) for decisions made in the year: the time each review
     took (business days from complete to decision) and the reasons for each decision. Returns
@@ -125,7 +134,7 @@ def small_generator_xlsx(cases: Sequence[AnnualCase], year: Year, generated_at: 
     reviews = add_review_records(workbook, cases, year)
     cover_sheet(workbook, f"Small generator interconnection annual report {year.year}", [
         ("rule", "OAR 860-082-0065(3); records kept under OAR 860-082-0065(1)"),
-        ("period", f"January 1 – December 31, {year.year}"), ("due to the Commission", date(year.year + 1, 5, 30)),
+        ("period", period_text(year, generated_at, zone)), ("due to the Commission", date(year.year + 1, 5, 30)),
         ("generated", generated_at.astimezone(zone)),
         ("(a) complete applications received", len(complete)),
         ("(b) interconnections completed", len(completed)),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from cases.reports.annual import Year, add_review_records, by_key, capacity_kw
+from cases.reports.annual import Year, add_review_records, by_key, capacity_kw, period_text
 from cases.reports.records import AnnualCase
 from cases.reports.xlsx import Column, cover_sheet, new_workbook, table_sheet, workbook_bytes
 
@@ -42,7 +42,7 @@ def net_metering_xlsx(cases: Sequence[AnnualCase], year: Year, generated_at: dat
     reviews = add_review_records(workbook, cases, year)
     cover_sheet(workbook, f"Net metering annual report {year.year}", [
         ("rule", "OAR 860-039-0070; review records as OAR 860-082-0065(1) asks of small generators"),
-        ("period", f"January 1 – December 31, {year.year}"), ("due to the Commission", date(year.year + 1, 4, 1)),
+        ("period", period_text(year, generated_at, zone)), ("due to the Commission", date(year.year + 1, 4, 1)),
         ("generated", generated_at.astimezone(zone)),
         ("net metering facilities at year end", len(facilities)),
         ("total rated capacity kW", round(sum(capacity_kw(c) for c in facilities), 3)),

@@ -3,11 +3,15 @@ when it is delivered, so a task already finished says so instead of showing a du
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from bot_support import BotDesk
 from support import pacific
 
+from bot import console
 from bot.console import ConsolePoster
-from bot.core import Role
+from bot.core import Caller, Role
 from cases.messaging import Channel, OutboxItem
 
 
@@ -29,3 +33,16 @@ def test_a_card_shows_its_task_open_with_its_due_date_or_done(desk: BotDesk) -> 
 
     heading = f"#ic-protection   run the interconnection screens · {number} · Marcus Bell, 4417 N Williams Ave"
     assert lines == [f"{heading} · due 2026-11-13\n", f"{heading} · done\n"]
+
+
+def test_a_report_that_fails_to_build_is_one_line_and_the_chat_goes_on(
+        desk: BotDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("the workbook library fell over")
+
+    monkeypatch.setattr(console, "make_report", broken)
+    manager = Caller(user_id="U9", roles=frozenset({Role.MANAGER}), private=True)
+    reply = console.answer("report queue", manager, desk.deps, tmp_path)
+    assert reply.splitlines()[-1] == "! Sorry, the queue report could not be built; the error is in the log."
+    assert "the workbook library fell over" in caplog.text
+    assert console.answer("help", manager, desk.deps, tmp_path).strip()

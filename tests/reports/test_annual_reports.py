@@ -72,6 +72,7 @@ def test_net_metering_report_counts_facilities_by_resource_type(run: Run, number
     cover = _cover(workbook)
     assert cover["rule"].startswith("OAR 860-039-0070")
     assert cover["due to the Commission"] == datetime(2026, 4, 1)
+    assert cover["period"] == "January 1 – December 31, 2025"
     assert (cover["net metering facilities at year end"], cover["total rated capacity kW"]) == (1, 7.6)
     assert [list(r.values()) for r in _table(workbook["By resource type"])] == [["solar", 1, 7.6, 1, 7.6]]
     facility = _table(workbook["Facilities"])[0]
