@@ -15,7 +15,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from app.context import DeskContext
-from app.logs import configure_logging
+from app.logs import configure_logging, mask_pii
 from cases.errors import DeskError
 from config.settings import SettingsError, load_settings
 
@@ -66,8 +66,9 @@ def _log_internal_error(log_dir: Path) -> Path | None:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "icdesk-errors.log"
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now(UTC).isoformat()} {' '.join(sys.argv)}\n")
-            handle.write(traceback.format_exc())
+            # Masked like every other log line: a traceback quotes values, customers' among them.
+            handle.write(mask_pii(f"--- {datetime.now(UTC).isoformat()} {' '.join(sys.argv)}\n"))
+            handle.write(mask_pii(traceback.format_exc()))
     except OSError:
         return None
     return path

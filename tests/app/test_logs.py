@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from served import desk_env, icdesk
 
+from app.cli import _log_internal_error
 from app.logs import configure_logging, mask_pii
 
 SAMPLES = resources.files("app.samples").joinpath("maildrop")
@@ -97,3 +98,15 @@ def test_text_lines_when_asked(tmp_path: Path) -> None:
     assert logged, result.stderr
     assert not any(line.startswith("{") for line in result.stderr.splitlines())
     assert not EMAIL.search(result.stderr), result.stderr
+
+
+def test_the_internal_error_file_is_masked_too(tmp_path: Path) -> None:
+    try:
+        raise RuntimeError("could not reach rosa.delgado@example.com at 503-555-0142")
+    except RuntimeError:
+        written = _log_internal_error(tmp_path)
+    assert written is not None
+    text = written.read_text(encoding="utf-8")
+    assert "RuntimeError" in text
+    assert "rosa.delgado@example.com" not in text
+    assert "503-555-0142" not in text
