@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.bootstrap import Desk
-from app.mail import _imap_settings  # as intake builds them: the probe logs in exactly as intake does
+from app.mail import imap_settings  # as intake builds them: the probe logs in exactly as intake does
 from cases.persistence.lease import AdvisoryLockLeader
 from cases.persistence.migrate import SchemaState, current_revision, schema_state
 from cases.persistence.operations import outbox_backlog
@@ -99,7 +99,7 @@ def mailbox_check(settings: Settings) -> CheckResult:
         drop = settings.maildrop
         return ok(f"mail drop {drop}") if drop.is_dir() else fail(f"the mail drop {drop} does not exist")
     try:
-        connection = ImapConnection(replace(_imap_settings(settings), max_attempts=1, timeout_s=PROBE_TIMEOUT_S))
+        connection = ImapConnection(replace(imap_settings(settings), max_attempts=1, timeout_s=PROBE_TIMEOUT_S))
     except ValueError as error:
         return fail(str(error))
     try:

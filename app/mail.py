@@ -32,7 +32,7 @@ from intake.storage import FileStore
 from parsers.pdf import parse_application
 
 
-def _imap_settings(settings: Settings) -> ImapSettings:
+def imap_settings(settings: Settings) -> ImapSettings:
     token = None
     if settings.imap_oauth_tenant and settings.imap_oauth_client_id and settings.imap_oauth_client_secret:
         token = microsoft_token_provider(settings.imap_oauth_tenant, settings.imap_oauth_client_id,
@@ -49,7 +49,7 @@ def open_mailbox(desk: Desk) -> Mailbox:
     """IMAP when a host is configured, else the local mail drop."""
     settings = desk.settings
     if settings.imap_host:
-        return ImapMailbox(_imap_settings(settings), SqlMailboxCursors(desk.engine))
+        return ImapMailbox(imap_settings(settings), SqlMailboxCursors(desk.engine))
     return MaildropMailbox(settings.maildrop)
 
 

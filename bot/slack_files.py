@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
 from urllib.error import HTTPError
 
 from slack_sdk import WebClient
@@ -20,6 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.content import Notice
 from bot.core import BotDeps
 from bot.reports import make_report
+from bot.slack_notifier import retry_after
 from cases.errors import DeskError
 from cases.messaging import OutboxItem
 from cases.ports import DeliveryFailed, NotificationSender
@@ -48,23 +48,13 @@ class UploadFailed(DeliveryFailed):
     """A file did not reach Slack this time; the message says why in plain words."""
 
 
-def _retry_after(error: SlackApiError) -> float | None:
-    value: Any = (error.response.headers or {}).get("Retry-After") or (error.response.headers or {}).get("retry-after")
-    if isinstance(value, list):
-        value = value[0] if value else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def upload_failure(error: Exception) -> UploadFailed:
     """`error` from slack_sdk as an `UploadFailed` whose message a person can act on."""
     if isinstance(error, SlackApiError):
         status = error.response.status_code
         name = str(error.response.get("error") or "")
         if status == 429:
-            wait = _retry_after(error)
+            wait = retry_after(error)
             return UploadFailed(f"Slack is limiting uploads (429); try again in {wait or 60:.0f} s", wait)
         if status >= 500:
             return UploadFailed(f"Slack had a problem of its own ({status})")

@@ -56,7 +56,8 @@ def delivery_client(token: str, api_url: str) -> WebClient:
     return WebClient(token=token, base_url=api_url, timeout=DELIVERY_TIMEOUT_S, retry_handlers=[])
 
 
-def _retry_after(error: SlackApiError) -> float | None:
+def retry_after(error: SlackApiError) -> float | None:
+    """The seconds Slack's Retry-After asks to wait, if it says."""
     headers = error.response.headers or {}
     value = headers.get("Retry-After") or headers.get("retry-after")
     if isinstance(value, list):
@@ -99,7 +100,7 @@ class SlackNotifier:
                 raise MessageGone(reason) from None
             if status == 200:  # Slack's refusals come as 200 with ok: false
                 raise Refused(reason) from None
-            raise DeliveryFailed(reason, _retry_after(error) if status == 429 else None) from None
+            raise DeliveryFailed(reason, retry_after(error) if status == 429 else None) from None
         except OSError as error:  # a dropped connection or a timeout (URLError is an OSError)
             raise DeliveryFailed(f"Slack could not be reached: {error}") from None
 
