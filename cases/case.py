@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from cases import team_news
 from cases.entities import (
     Clock,
     ClockStatus,
@@ -27,7 +28,7 @@ from cases.entities import (
     TaskStatus,
 )
 from cases.errors import IllegalTransition, InvalidInput
-from cases.messaging import Channel, OutboxItem
+from cases.messaging import OutboxItem
 from cases.parties import Applicant, CustomerClass, Facility, Installer, Program, Site
 from cases.stages import TERMINAL, Stage, allowed_next, is_allowed
 
@@ -164,12 +165,7 @@ class Case:
         # Each team that had work on the case before this change has a card showing the stage;
         # a task opened in this same change brings its own card, drawn after the move.
         for team in sorted({task.team.value for task in self.tasks if task.opened_at < at}):
-            self.notify(OutboxItem(
-                key=f"stage:{self.number}:{target.value}:{at.isoformat()}:{team}", channel=Channel.SLACK,
-                recipient=f"team:{team}", case_number=self.number, created_at=at,
-                payload={"kind": "stage", "case": self.number, "from": before.value, "to": target.value,
-                         "note": note, "text": f"{self.number} moved from {before.label} to {target.label}"},
-            ))
+            self.notify(team_news.stage_moved(self.number, team, before, target, at, note))
 
     # -- parts ---------------------------------------------------------------------------
 
@@ -192,11 +188,7 @@ class Case:
         self.tasks.append(task)
         self.record(task.opened_at, actor, "task opened",
                     {"task": (None, f"{task.team.value}: {task.title}")})
-        self.notify(OutboxItem(
-            key=f"task:{self.number}:{task.kind}:{task.opened_at.isoformat()}", channel=Channel.SLACK,
-            recipient=f"team:{task.team.value}", case_number=self.number, created_at=task.opened_at,
-            payload={"kind": "task_card", "case": self.number, "task": task.kind, "team": task.team.value},
-        ))
+        self.notify(team_news.task_card(self.number, task))
 
     # -- notifications -------------------------------------------------------------------
 
@@ -206,7 +198,7 @@ class Case:
 
     def _card_pending(self, task: Task) -> bool:
         """Whether the task's card is still waiting in this change's notifications."""
-        key = f"task:{self.number}:{task.kind}:{task.opened_at.isoformat()}"
+        key = team_news.task_card_key(self.number, task)
         return any(item.key == key for item in self.__dict__.get("_notifications", ()))
 
     def take_notifications(self) -> list[OutboxItem]:
@@ -218,13 +210,7 @@ class Case:
         """Give a task to a person, and tell the team's channel; the log keeps who had it before."""
         before, task.assignee = task.assignee, assignee
         self.record(at, actor, "task assigned", {f"task {task.kind} assignee": (before, assignee)})
-        self.notify(OutboxItem(
-            key=f"task-assigned:{self.number}:{task.kind}:{at.isoformat()}:{assignee}", channel=Channel.SLACK,
-            recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,
-            payload={"kind": "task_assigned", "case": self.number, "task": task.kind, "team": task.team.value,
-                     "assignee": assignee, "actor": actor,
-                     "text": f"{self.number}: {task.title} assigned to {assignee}"},
-        ))
+        self.notify(team_news.task_assigned(self.number, task, assignee, at, actor))
 
     def finish_task(self, task: Task, at: datetime, actor: str) -> None:
         """Mark an open task done by `actor` and tell the team's channel; a finished task
@@ -234,12 +220,7 @@ class Case:
         task.status, task.done_at, task.done_by = TaskStatus.DONE, at, actor
         self.record(at, actor, "task done", {f"task {task.kind}": ("open", "done")})
         if not self._card_pending(task):  # else the card, drawn at delivery, shows it done
-            self.notify(OutboxItem(
-                key=f"task-done:{self.number}:{task.kind}:{at.isoformat()}", channel=Channel.SLACK,
-                recipient=f"team:{task.team.value}", case_number=self.number, created_at=at,
-                payload={"kind": "task_done", "case": self.number, "task": task.kind, "team": task.team.value,
-                         "actor": actor, "text": f"{self.number}: {task.title} done by {actor}"},
-            ))
+            self.notify(team_news.task_done(self.number, task, at, actor))
 
     def cancel_open_tasks(self, at: datetime, actor: str, reason: str) -> None:
         """Cancel what is left to do, e.g. when the case is withdrawn or closed."""
