@@ -31,6 +31,7 @@ COMMANDS = {
     "demo": "app.demo:demo",
     "doctor": "app.cli_doctor:doctor",
     "intake": "app.cli_intake:intake",
+    "outbox": "app.cli_outbox:outbox",
     "parse": "app.cli_parse:parse_command",
     "report": "app.cli_report:report",
     "rules": "app.cli_admin:rules",

@@ -42,6 +42,8 @@ class Refused(DeliveryFailed):
     """Slack answered and said no (a missing scope, a channel the bot is not in, …): trying the
     same call again soon will not help, unlike a rate limit, an outage or a dropped connection."""
 
+    refused = True
+
 
 class MessageGone(Refused):
     """The message to edit, or to reply under, is no longer in Slack (or not ours to edit)."""

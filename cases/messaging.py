@@ -67,4 +67,5 @@ class OutboxItem:
     available_at: datetime | None = None
     delivered_at: datetime | None = None
     last_error: str | None = None
+    abandoned_at: datetime | None = None
     id: int | None = None

@@ -76,11 +76,20 @@ class Outbox(Protocol):
     def mark_failed(self, item_id: int, error: str, retry_at: datetime) -> None:
         """The attempt failed; try again at `retry_at`."""
 
+    def abandon(self, item_id: int, error: str, at: datetime) -> None:
+        """Refused too often: set the item aside, where it holds back nothing, until retried."""
+
+    def abandoned(self) -> list[OutboxItem]:
+        """The items set aside, oldest first."""
+
+    def retry(self, item_ids: Collection[int], now: datetime) -> int:
+        """Put set-aside items back to be delivered at once; returns how many."""
+
     def sent_since(self, channel: Channel, recipient: str, since: datetime) -> int:
         """How many items for `recipient` were queued since `since` (to rate-limit replies)."""
 
     def backlog(self) -> int:
-        """Items not delivered yet."""
+        """Items not delivered yet (and not set aside)."""
 
 
 class UnitOfWork(Protocol):
@@ -136,11 +145,17 @@ class MailboxCursors(Protocol):
 
 class DeliveryFailed(Exception):
     """A notification could not be delivered this time; `retry_after_s` is the wait the
-    other side asked for (Slack's Retry-After), if any."""
+    other side asked for (Slack's Retry-After), if any. `refused` says the other side answered
+    no (an SMTP 5xx, a Slack error that is not a rate limit or an outage): trying again is
+    unlikely to help, so the outbox sets the item aside after a few such answers."""
 
-    def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
+    refused = False
+
+    def __init__(self, reason: str, retry_after_s: float | None = None, *, refused: bool | None = None) -> None:
         super().__init__(reason)
         self.retry_after_s = retry_after_s
+        if refused is not None:
+            self.refused = refused
 
 
 class NotificationSender(Protocol):

@@ -142,6 +142,17 @@ class SmtpSettings:
     ca_file: str | None = None
 
 
+def permanent_refusal(error: Exception) -> bool:
+    """An SMTP 5xx answer for the message or its recipient: the server will not take it."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    # A refused login or sender is the desk's own configuration, not this message's fault.
+    configuration = (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, configuration):
+        return error.smtp_code >= 500
+    return False
+
+
 class SmtpSender:
     """Sends each item in its own SMTP session: simple, and a failure touches one message."""
 
@@ -171,7 +182,8 @@ class SmtpSender:
                     client.login(self._settings.user, self._settings.password or "")
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
-            raise DeliveryFailed(f"SMTP {self._settings.host}:{self._settings.port}: {error}") from error
+            raise DeliveryFailed(f"SMTP {self._settings.host}:{self._settings.port}: {error}",
+                                 refused=permanent_refusal(error)) from error
 
 
 class FolderSender:

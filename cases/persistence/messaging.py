@@ -85,11 +85,12 @@ class SqlOutbox:
             earlier.c.channel == table.c.channel,
             earlier.c.id < table.c.id,
             earlier.c.delivered_at.is_(None),
+            earlier.c.abandoned_at.is_(None),
         )
         statement = (
             sa.select(table)
-            .where(table.c.delivered_at.is_(None), table.c.available_at <= now, table.c.channel.in_(channels),
-                   ~blocked)
+            .where(table.c.delivered_at.is_(None), table.c.abandoned_at.is_(None), table.c.available_at <= now,
+                   table.c.channel.in_(channels), ~blocked)
             .order_by(table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=table)
@@ -110,6 +111,26 @@ class SqlOutbox:
         self.session.execute(sa.update(tables.outbox).where(tables.outbox.c.id == item_id).values(
             available_at=retry_at, last_error=error[:2000]))
 
+    def abandon(self, item_id: int, error: str, at: datetime) -> None:
+        """Refused too often: set the item aside (it holds back nothing) until someone retries it."""
+        self.session.execute(sa.update(tables.outbox).where(tables.outbox.c.id == item_id).values(
+            abandoned_at=at, last_error=error[:2000]))
+
+    def abandoned(self) -> list[OutboxItem]:
+        """The items set aside, oldest first."""
+        table = tables.outbox
+        rows = self.session.execute(sa.select(table).where(table.c.abandoned_at.is_not(None))
+                                    .order_by(table.c.id)).mappings()
+        return [self._item(row) for row in rows]
+
+    def retry(self, item_ids: Collection[int], now: datetime) -> int:
+        """Put set-aside items back to be delivered at once; returns how many."""
+        table = tables.outbox
+        result = self.session.execute(sa.update(table).where(
+            table.c.id.in_(list(item_ids)), table.c.abandoned_at.is_not(None)).values(
+            abandoned_at=None, available_at=now, attempts=0))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def sent_since(self, channel: Channel, recipient: str, since: datetime) -> int:
         """How many items for `recipient` were queued since `since`."""
         table = tables.outbox
@@ -119,8 +140,8 @@ class SqlOutbox:
     def backlog(self) -> int:
         """Items not delivered yet."""
         table = tables.outbox
-        return int(self.session.execute(
-            sa.select(sa.func.count()).where(table.c.delivered_at.is_(None))).scalar_one())
+        return int(self.session.execute(sa.select(sa.func.count()).where(
+            table.c.delivered_at.is_(None), table.c.abandoned_at.is_(None))).scalar_one())
 
 
 class SqlMailboxCursors:

@@ -29,7 +29,8 @@ class ChannelBacklog:
 def outbox_backlog(engine: Engine) -> dict[Channel, ChannelBacklog]:
     """The backlog of every channel, including the empty ones."""
     table = tables.outbox
-    pending = table.c.delivered_at.is_(None)
+    # Items set aside after refusals wait for a person (`icdesk outbox failed`), not for delivery.
+    pending = sa.and_(table.c.delivered_at.is_(None), table.c.abandoned_at.is_(None))
     statement = sa.select(
         table.c.channel,
         sa.func.count().filter(pending),

@@ -193,6 +193,7 @@ outbox = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("delivered_at", UtcDateTime),
     sa.Column("last_error", sa.Text),
+    sa.Column("abandoned_at", UtcDateTime),
 )
 sa.Index("ix_outbox_pending", outbox.c.delivered_at, outbox.c.available_at)
 sa.Index("ix_outbox_recipient_created_at", outbox.c.recipient, outbox.c.created_at)

@@ -17,6 +17,9 @@ from cases.ports import DeliveryFailed, NotificationSender, UnitOfWork
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# Refusals (an address no server takes, a channel that does not exist) before an item is set
+# aside: a few, in case the refusal was a passing misconfiguration that someone fixes.
+REFUSALS_BEFORE_SETTING_ASIDE = 3
 # Items claimed at a time. A process killed in the middle of a delivery run leaves what it had
 # claimed and not yet recorded leased until LEASE ends: a few items, not the whole run's limit.
 CLAIM_BATCH = 10
@@ -38,17 +41,25 @@ class DeliveryReport:
     failed: list[tuple[OutboxItem, str]] = field(default_factory=list)
 
 
-def _attempt(item: OutboxItem, sender: NotificationSender | None) -> tuple[bool, str, float | None]:
+@dataclass(frozen=True)
+class _Attempt:
+    ok: bool
+    error: str = ""
+    asked_s: float | None = None
+    refused: bool = False
+
+
+def _attempt(item: OutboxItem, sender: NotificationSender | None) -> _Attempt:
     if sender is None:
-        return False, f"no sender is configured for {item.channel.value}", None
+        return _Attempt(False, f"no sender is configured for {item.channel.value}")
     try:
         sender.send(item)
     except DeliveryFailed as failure:
-        return False, str(failure), failure.retry_after_s
+        return _Attempt(False, str(failure), failure.retry_after_s, failure.refused)
     except Exception as error:
         log.exception("delivering outbox item %s failed unexpectedly", item.key)
-        return False, f"unexpected error: {error}", None
-    return True, "", None
+        return _Attempt(False, f"unexpected error: {error}")
+    return _Attempt(True)
 
 
 def deliver_outbox(
@@ -67,16 +78,21 @@ def deliver_outbox(
         if not items:
             break
         for item in items:
-            ok, error, asked = _attempt(item, senders.get(item.channel))
+            attempt = _attempt(item, senders.get(item.channel))
             with uow:
-                if ok:
+                if attempt.ok:
                     uow.outbox.mark_delivered(item.id or 0, now())
                     report.delivered.append(item)
+                elif attempt.refused and item.attempts + 1 >= REFUSALS_BEFORE_SETTING_ASIDE:
+                    uow.outbox.abandon(item.id or 0, attempt.error, now())
+                    report.failed.append((item, attempt.error))
+                    log.error("outbox item %s set aside after %d refusals: %s (see `icdesk outbox failed`)",
+                              item.key, item.attempts + 1, attempt.error)
                 else:
-                    retry_at = now() + retry_delay(item.attempts + 1, asked)
-                    uow.outbox.mark_failed(item.id or 0, error, retry_at)
-                    report.failed.append((item, error))
+                    retry_at = now() + retry_delay(item.attempts + 1, attempt.asked_s)
+                    uow.outbox.mark_failed(item.id or 0, attempt.error, retry_at)
+                    report.failed.append((item, attempt.error))
                     log.warning("outbox item %s not delivered (attempt %d): %s; retry at %s",
-                                item.key, item.attempts + 1, error, retry_at.isoformat())
+                                item.key, item.attempts + 1, attempt.error, retry_at.isoformat())
                 uow.commit()
     return report

@@ -1,9 +1,10 @@
 """The written notice of a decision (OAR 860-039-0030(3)): recorded with the decision, sent
 once through the outbox to a real SMTP server, threaded to the application, saying what was
-decided and why; a deemed approval says it is by rule."""
+decided and why; a deemed approval says it is by rule. And which SMTP answers are refusals."""
 
 from __future__ import annotations
 
+import smtplib
 from datetime import date, datetime, timedelta
 
 from intake_support import DESK
@@ -19,7 +20,7 @@ from cases.persistence.repository import SqlUnitOfWork
 from cases.rulebook import RuleBook
 from cases.services.outbox import deliver_outbox
 from cases.stages import Stage
-from intake.outgoing import SmtpSender, SmtpSettings
+from intake.outgoing import SmtpSender, SmtpSettings, permanent_refusal
 
 RECEIVED = pacific(2026, 11, 2, 9)
 
@@ -91,3 +92,14 @@ def test_an_application_left_incomplete_is_told_it_is_withdrawn(engine: Engine, 
     assert subject == f"[{number}] Withdrawn: 4417 N Williams Ave"
     assert "did not reach us within the time the rules allow, so the application is withdrawn:\n" in text
     assert "send a new application with everything it needs" in text
+
+
+def test_only_a_5xx_for_the_message_or_its_recipient_counts_as_a_refusal() -> None:
+    assert permanent_refusal(smtplib.SMTPRecipientsRefused({"typo@example.com": (550, b"no such mailbox")}))
+    assert not permanent_refusal(smtplib.SMTPRecipientsRefused({"full@example.com": (452, b"mailbox full")}))
+    assert permanent_refusal(smtplib.SMTPDataError(554, b"rejected as spam"))
+    assert not permanent_refusal(smtplib.SMTPDataError(451, b"try again later"))
+    # The desk's own login or sender address refused: its configuration, not this message.
+    assert not permanent_refusal(smtplib.SMTPAuthenticationError(535, b"bad credentials"))
+    assert not permanent_refusal(smtplib.SMTPSenderRefused(550, b"not allowed", "desk@utility.example"))
+    assert not permanent_refusal(TimeoutError("timed out"))

@@ -12,7 +12,7 @@ from support import pacific
 from cases.messaging import Channel, MessageRecord, OutboxItem, Outcome
 from cases.persistence.repository import SqlUnitOfWork
 from cases.ports import DeliveryFailed
-from cases.services.outbox import CLAIM_BATCH, LEASE, deliver_outbox, retry_delay
+from cases.services.outbox import CLAIM_BATCH, LEASE, REFUSALS_BEFORE_SETTING_ASIDE, deliver_outbox, retry_delay
 
 START = pacific(2026, 11, 30, 9)
 
@@ -200,3 +200,52 @@ def test_a_slack_item_does_not_hold_back_the_same_case_e_mail(engine: Engine) ->
     sender = RecordingSender()
     deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, Clock(START))
     assert sender.sent == ["a-email"]
+
+
+class RefusingSender(RecordingSender):
+    """Refuses the recipients in `refused` for good (an SMTP 550), records the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: set[str] = set()
+
+    def send(self, item: OutboxItem) -> None:
+        if item.recipient in self.refused:
+            raise DeliveryFailed("550 no such mailbox", refused=True)
+        super().send(item)
+
+
+def test_an_item_refused_again_and_again_is_set_aside_and_holds_back_nothing(engine: Engine) -> None:
+    queue(engine, "a1", "A", recipient="typo@example.com")
+    queue(engine, "a2", "A")
+    sender, clock = RefusingSender(), Clock(START)
+    sender.refused.add("typo@example.com")
+    for minutes in range(0, 200, 20):  # past the backoff of each refusal
+        clock.at = START + timedelta(minutes=minutes)
+        deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock)
+
+    assert sender.sent == ["a2"]  # no longer held back by a1
+    with SqlUnitOfWork(engine) as uow:
+        (aside,) = uow.outbox.abandoned()
+        assert (aside.key, aside.attempts, aside.last_error) == ("a1", REFUSALS_BEFORE_SETTING_ASIDE,
+                                                                 "550 no such mailbox")
+        assert uow.outbox.backlog() == 0
+    # A passing failure (a timeout, a 4xx) is never set aside, however often it happens.
+    queue(engine, "b1", "B", recipient="slow@example.com")
+    sender.down["slow@example.com"] = None
+    for hours in range(1, 8):
+        clock.at = START + timedelta(hours=hours)
+        deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock)
+    with SqlUnitOfWork(engine) as uow:
+        assert [item.key for item in uow.outbox.abandoned()] == ["a1"]
+        assert uow.outbox.backlog() == 1
+
+    # The address is corrected; a person puts the item back, and it goes out once.
+    sender.refused.clear()
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.outbox.retry([aside.id or 0, 999], clock.at) == 1
+        uow.commit()
+    deliver_outbox(SqlUnitOfWork(engine), {Channel.EMAIL: sender}, clock)
+    assert sender.sent == ["a2", "a1"]
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.outbox.abandoned() == []
