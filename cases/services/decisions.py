@@ -27,8 +27,8 @@ def decision_notice(case: Case, decision: Stage, reasons: str, at: datetime) -> 
     """The notice of `decision` (one of `NOTIFIED`) to the installer (else the applicant);
     None when the case has no e-mail address to write to (the coordinators then write)."""
     to = invitee(case)
-    # An address no mail server would take would be retried forever and hold back the case's
-    # later mail; the coordinators write instead (the case card shows the address).
+    # An address no mail server would take is not tried at all; the coordinators write
+    # instead (the case card shows the address as it was read).
     if to is None or decision not in _LABELS or not usable_address(to.email):
         return None
     deemed = decision == Stage.APPROVED and reasons.startswith(DEEMED)
