@@ -90,7 +90,9 @@ def daily_digest(deps: SchedulerDeps, at: datetime) -> int:
     tasks, clocks = reader.open_tasks(), reader.running_clocks()
     arrived = reader.received_between(calendar.previous_business_day(today), today)
     end_of_week = today + timedelta(days=4 - today.weekday()) if today.weekday() < 5 else today
-    texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week) for team in DIGEST_TEAMS}
+    with deps.unit_of_work() as uow:
+        set_aside = len(uow.outbox.abandoned())
+    texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week, set_aside) for team in DIGEST_TEAMS}
     texts["manager"] = _manager_digest(reader, today)
     queued = queue_digests(deps.unit_of_work(), texts, today, at, {"manager": _manager_chart(deps, today)})
     return queued + weekly_summary(deps, at)

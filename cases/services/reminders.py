@@ -40,9 +40,9 @@ def queue_reminders(uow: UnitOfWork, book: RuleBook, clocks: Iterable[ClockDue],
 
 
 def digest_text(team: str, today: date, tasks: list[TaskDue], clocks: list[ClockDue], arrived: int,
-                end_of_week: date) -> str:
+                end_of_week: date, set_aside: int = 0) -> str:
     """One team's morning digest: due today, due this week, overdue (and, for coordinators,
-    the clocks and what arrived since yesterday)."""
+    the clocks, what arrived since yesterday, and the notifications set aside after refusals)."""
     mine = [t for t in tasks if t.team == team]
     overdue = [t for t in mine if t.due_on is not None and t.due_on < today]
     due_today = [t for t in mine if t.due_on == today]
@@ -57,6 +57,9 @@ def digest_text(team: str, today: date, tasks: list[TaskDue], clocks: list[Clock
         lines.append(f"Arrived since the last business day: {arrived} · clocks due this week: {len(soon)} · "
                      f"lapsed and open: {len(late)}")
         lines += [f"  due {c.due_on}: {c.number} {c.title} ({c.citation})" for c in soon[:10]]
+        if set_aside:
+            lines.append(f"Not delivered, set aside after refusals: {set_aside} "
+                         "(`icdesk outbox failed` says why; `icdesk outbox retry` sends them again)")
     return "\n".join(lines)
 
 

@@ -112,6 +112,23 @@ def test_after_a_monday_holiday_the_weekly_summary_comes_on_tuesday(deps: Schedu
         "Interconnection desk · managers · the week of January 11 to January 17, 2027"
 
 
+def test_the_coordinators_digest_says_what_was_set_aside(engine: Engine, deps: SchedulerDeps,
+                                                          channels: Channels) -> None:
+    at = pacific(2026, 11, 30, 7)
+    with SqlUnitOfWork(engine) as uow:
+        uow.outbox.add(OutboxItem(key="decision:IC-2026-00001", channel=Channel.EMAIL, recipient="typo@example.com",
+                                  payload={"subject": "x"}, created_at=at, case_number="IC-2026-00001"))
+        (item,) = uow.outbox.claim_due(at, at, 10, channels=(Channel.EMAIL,))
+        uow.outbox.abandon(item.id or 0, "550 no such mailbox", at)
+        uow.commit()
+    run_due(deps, pacific(2026, 11, 30, 8, 5))
+    texts = {p.recipient: p.payload["text"] for p in channels.kinds("digest")}
+    assert texts["team:coordinator"].splitlines()[-1] == (
+        "Not delivered, set aside after refusals: 1 (`icdesk outbox failed` says why; `icdesk outbox retry` sends "
+        "them again)")
+    assert "set aside" not in texts["team:protection"]
+
+
 def test_the_digest_follows_pacific_time_across_the_dst_change(deps: SchedulerDeps, channels: Channels) -> None:
     # 2026-11-02 is the first Monday in standard time: 08:00 PST is 16:00 UTC (in daylight
     # time it was 15:00 UTC, which is now 07:00 in Portland).
