@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
-
 import click
 
-from app.context import DeskContext, pass_context
+from app.context import DeskContext, pass_context, stop_on_signals
 from app.mail import build_intake, email_sender, open_mailbox, outbox_delivery
 from cases.errors import DeskError
 from cases.messaging import Channel, Outcome
@@ -43,13 +39,7 @@ def intake_once(context: DeskContext) -> None:
 @pass_context
 def intake_run(context: DeskContext, poll_seconds: float) -> None:
     desk = context.desk()
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    stop = stop_on_signals()
     try:
         mailbox = open_mailbox(desk)
         try:

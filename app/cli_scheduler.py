@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
 from app.bootstrap import Desk
-from app.context import DeskContext, parse_timestamp, pass_context
+from app.context import DeskContext, parse_timestamp, pass_context, stop_on_signals
 from app.mail import embedded_senders
 from cases.persistence.desk_read_model import SqlDeskReader
 from cases.persistence.lease import AdvisoryLockLeader
@@ -40,25 +39,24 @@ def run_due_command(context: DeskContext, at_text: str | None) -> None:
     click.echo(run_due(scheduler_deps(desk), at).line())
 
 
-@scheduler.command("run", help="Run the scheduler until stopped (only the leading process does the work).")
-@pass_context
-def run_command(context: DeskContext) -> None:
-    desk = context.desk()
+@contextmanager
+def running_scheduler(desk: Desk) -> Iterator[AdvisoryLockLeader]:
+    """The scheduler started in the background for the block (its jobs run only while this
+    process leads); stopped, its running job finished and the lead given up, on the way out."""
     leader = AdvisoryLockLeader(desk.engine)
     jobs = build_scheduler(scheduler_deps(desk), leader, desk.now)
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
     jobs.start()
-    click.echo("scheduler running; Ctrl-C to stop", err=True)
     try:
-        stop.wait()
+        yield leader
     finally:
         jobs.shutdown(wait=True)
         leader.release()
 
 
+@scheduler.command("run", help="Run the scheduler until stopped (only the leading process does the work).")
+@pass_context
+def run_command(context: DeskContext) -> None:
+    stop = stop_on_signals()
+    with running_scheduler(context.desk()):
+        click.echo("scheduler running; Ctrl-C to stop", err=True)
+        stop.wait()

@@ -12,11 +12,9 @@ scheduler, ICDESK_BOT_PORT for the whole desk without the bot)."""
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 import click
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -31,27 +29,15 @@ from app.bot_wiring import (
     stop_http_server,
 )
 from app.cli_intake import intake_run
-from app.cli_scheduler import scheduler_deps
-from app.context import DeskContext
+from app.cli_scheduler import running_scheduler
+from app.context import DeskContext, stop_on_signals
 from app.health import HealthChecks
 from app.metrics import metrics_registry
 from app.ops_http import HEALTH_PATH, WsgiApp, ops_app, ops_server
 from bot.slack_app import SocketModeWatchdog
 from cases.persistence.lease import AdvisoryLockLeader
-from scheduler.builder import build_scheduler
 
 log = logging.getLogger("icdesk")
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
-    return stop
 
 
 INTAKE_HEALTH_PORT = 3001
@@ -84,7 +70,7 @@ def _serve_http(context: DeskContext, host: str, port: int, threads: int) -> Non
     server = http_server(build_bot(context.desk()), host, port, threads, ops=_ops(context, None, "bot"))
     click.echo(f"Slack bot listening on http://{host}:{bound_port(server)}{EVENTS_PATH}; Ctrl-C to stop", err=True)
     click.echo(f"health on http://{host}:{bound_port(server)}{HEALTH_PATH}", err=True)
-    stop = _stop_on_signals()
+    stop = stop_on_signals()
     runner = threading.Thread(target=server.run, name="waitress", daemon=True)
     runner.start()
     stop.wait()
@@ -94,24 +80,17 @@ def _serve_http(context: DeskContext, host: str, port: int, threads: int) -> Non
 
 def _serve_scheduler(context: DeskContext) -> None:
     """The scheduler alone; its health server knows whether this process leads."""
-    desk = context.desk()
-    leader = AdvisoryLockLeader(desk.engine)
-    jobs = build_scheduler(scheduler_deps(desk), leader, desk.now)
-    stop = _stop_on_signals()
-    with _health_server(context, leader, "scheduler", SCHEDULER_HEALTH_PORT):
-        jobs.start()
+    stop = stop_on_signals()
+    with running_scheduler(context.desk()) as leader, _health_server(context, leader, "scheduler",
+                                                                      SCHEDULER_HEALTH_PORT):
         click.echo("scheduler running; Ctrl-C to stop", err=True)
-        try:
-            stop.wait()
-        finally:
-            jobs.shutdown(wait=True)
-            leader.release()
+        stop.wait()
 
 
 def _serve_socket_mode(context: DeskContext, app_token: str, watchdog_s: float) -> None:
     handler = SocketModeHandler(build_bot(context.desk(), socket_mode=True), app_token)
     watchdog = SocketModeWatchdog(handler, stale_after_s=watchdog_s, check_every_s=min(10.0, watchdog_s / 4))
-    stop = _stop_on_signals()
+    stop = stop_on_signals()
     # No HTTP server of its own in Socket Mode: the health endpoints get one on the bot's port.
     with _health_server(context, None, "bot", context.settings.bot_port):
         handler.client.connect()
@@ -126,25 +105,19 @@ def _serve_all(ctx: click.Context, context: DeskContext) -> None:
     """The embedded desk in one process: the scheduler in the background (it leads alone on
     SQLite), the mailbox loop in the foreground; the bot joins when Slack's tokens are set."""
     desk = context.desk()
-    leader = AdvisoryLockLeader(desk.engine)
-    jobs = build_scheduler(scheduler_deps(desk), leader, desk.now)
-    jobs.start()
-    bot = None
-    try:
-        if context.settings.slack_bot_token and context.settings.slack_signing_secret:
-            bot = http_server(build_bot(desk), "127.0.0.1", context.settings.bot_port, HTTP_THREADS,
-                              ops=_ops(context, leader, "desk"))
-            click.echo(f"health on http://127.0.0.1:{bound_port(bot)}{HEALTH_PATH}", err=True)
-            threading.Thread(target=bot.run, name="slack-http", daemon=True).start()
-            ctx.invoke(intake_run, poll_seconds=60.0)
-        else:
+    with running_scheduler(desk) as leader:
+        if not (context.settings.slack_bot_token and context.settings.slack_signing_secret):
             with _health_server(context, leader, "desk", context.settings.bot_port):
                 ctx.invoke(intake_run, poll_seconds=60.0)
-    finally:
-        if bot is not None:
+            return
+        bot = http_server(build_bot(desk), "127.0.0.1", context.settings.bot_port, HTTP_THREADS,
+                          ops=_ops(context, leader, "desk"))
+        click.echo(f"health on http://127.0.0.1:{bound_port(bot)}{HEALTH_PATH}", err=True)
+        threading.Thread(target=bot.run, name="slack-http", daemon=True).start()
+        try:
+            ctx.invoke(intake_run, poll_seconds=60.0)
+        finally:
             stop_http_server(bot)
-        jobs.shutdown(wait=True)
-        leader.release()
 
 
 @click.command("serve", help="Run the desk as a long-running process: all of it, or --only one part.")

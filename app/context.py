@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from datetime import datetime
+from types import FrameType
 
 import click
 
@@ -36,6 +39,19 @@ class DeskContext:
 
 
 pass_context = click.make_pass_decorator(DeskContext, ensure=True)
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM (systemd's stop) or SIGINT (Ctrl-C): the long-running commands
+    finish what they hold and return when it is set."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    return stop
 
 
 def parse_timestamp(text: str | None) -> datetime | None:
