@@ -91,6 +91,9 @@ class Outbox(Protocol):
     def backlog(self) -> int:
         """Items not delivered yet (and not set aside)."""
 
+    def queued(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` were queued already (delivered or not)."""
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all.

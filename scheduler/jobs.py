@@ -25,10 +25,12 @@ from cases.services.meeting_reminders import queue_meeting_reminders
 from cases.services.outbox import DeliveryReport, deliver_outbox
 from cases.services.reminders import (
     DIGEST_TEAMS,
+    digest_key,
     digest_text,
     queue_digests,
     queue_reminders,
     queue_weekly_summary,
+    weekly_key,
     weekly_summary_text,
 )
 
@@ -83,15 +85,20 @@ def digest_due(deps: SchedulerDeps, at: datetime) -> bool:
 
 
 def daily_digest(deps: SchedulerDeps, at: datetime) -> int:
-    """Queue today's digest for every team (once a day); returns how many were new."""
+    """Queue today's digest for every team (once a day); returns how many were new. The run
+    every few minutes after the digest time finds them queued and builds nothing."""
     calendar = deps.book.calendar
     today = calendar.local_date(at)
+    teams = (*DIGEST_TEAMS, "manager")
+    with deps.unit_of_work() as uow:
+        done = len(uow.outbox.queued([digest_key(today, team) for team in teams])) == len(teams)
+        set_aside = 0 if done else len(uow.outbox.abandoned())
+    if done:
+        return weekly_summary(deps, at)
     reader = deps.reader(today)
     tasks, clocks = reader.open_tasks(), reader.running_clocks()
     arrived = reader.received_between(calendar.previous_business_day(today), today)
     end_of_week = today + timedelta(days=4 - today.weekday()) if today.weekday() < 5 else today
-    with deps.unit_of_work() as uow:
-        set_aside = len(uow.outbox.abandoned())
     texts = {team: digest_text(team, today, tasks, clocks, arrived, end_of_week, set_aside) for team in DIGEST_TEAMS}
     texts["manager"] = _manager_digest(reader, today)
     queued = queue_digests(deps.unit_of_work(), texts, today, at, {"manager": _manager_chart(deps, today)})
@@ -107,6 +114,9 @@ def weekly_summary(deps: SchedulerDeps, at: datetime) -> int:
     if calendar.previous_business_day(today) >= this_monday:
         return 0
     last_monday = this_monday - timedelta(days=7)
+    with deps.unit_of_work() as uow:
+        if uow.outbox.queued([weekly_key(last_monday)]):
+            return 0
     facts = deps.reader(today).period(last_monday, this_monday)
     text = weekly_summary_text(facts, last_monday, this_monday, calendar)
     return queue_weekly_summary(deps.unit_of_work(), text, last_monday, at)

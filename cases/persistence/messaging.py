@@ -137,6 +137,11 @@ class SqlOutbox:
         return int(self.session.execute(sa.select(sa.func.count()).where(
             table.c.channel == channel, table.c.recipient == recipient, table.c.created_at >= since)).scalar_one())
 
+    def queued(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` were queued already (delivered or not)."""
+        table = tables.outbox
+        return set(self.session.execute(sa.select(table.c.key).where(table.c.key.in_(list(keys)))).scalars())
+
     def backlog(self) -> int:
         """Items not delivered yet."""
         table = tables.outbox

@@ -63,6 +63,14 @@ def digest_text(team: str, today: date, tasks: list[TaskDue], clocks: list[Clock
     return "\n".join(lines)
 
 
+def digest_key(today: date, team: str) -> str:
+    return f"digest:{today.isoformat()}:{team}"
+
+
+def weekly_key(week_start: date) -> str:
+    return f"weekly:{week_start.isoformat()}:manager"
+
+
 def queue_digests(uow: UnitOfWork, texts: dict[str, str], today: date, at: datetime,
                   extras: Mapping[str, Mapping[str, Any]] | None = None) -> int:
     """Queue each team's digest for `today`, once. `extras` adds to a team's payload (the
@@ -72,7 +80,7 @@ def queue_digests(uow: UnitOfWork, texts: dict[str, str], today: date, at: datet
         for team, text in texts.items():
             payload = {"kind": "digest", "text": text, **(extras or {}).get(team, {})}
             queued += uow.outbox.add(OutboxItem(
-                key=f"digest:{today.isoformat()}:{team}", channel=Channel.SLACK, recipient=f"team:{team}",
+                key=digest_key(today, team), channel=Channel.SLACK, recipient=f"team:{team}",
                 created_at=at, payload=payload,
             ))
         uow.commit()
@@ -98,7 +106,7 @@ def queue_weekly_summary(uow: UnitOfWork, text: str, week_start: date, at: datet
     """Queue the managers' summary of the week that began on `week_start`, once."""
     with uow:
         queued = uow.outbox.add(OutboxItem(
-            key=f"weekly:{week_start.isoformat()}:manager", channel=Channel.SLACK, recipient="team:manager",
+            key=weekly_key(week_start), channel=Channel.SLACK, recipient="team:manager",
             created_at=at, payload={"kind": "weekly_summary", "text": text},
         ))
         uow.commit()
