@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from bot.masking import MASK
+
 Block = dict[str, Any]
 
 # Slack's documented limits (Block Kit reference; chat.postMessage).
@@ -158,7 +160,7 @@ def person(who: str | None) -> str | None:
         return f"<@{who}>"
     local, at, domain = who.partition("@")
     if at and local and "." in domain and " " not in who:
-        return f"e-mail from ••••@{escape(domain)}"
+        return f"e-mail from {MASK}@{escape(domain)}"
     return escape(who)
 
 

@@ -13,6 +13,7 @@ from cases.messaging import Channel, OutboxItem
 from cases.ports import UnitOfWork
 from cases.rulebook import RuleBook
 from cases.rules.schema import LapseOutcome
+from cases.services.decisions import DEEMED
 from cases.services.lifecycle import move
 from cases.stages import Stage
 
@@ -54,8 +55,8 @@ def _apply(case: Case, clock: Clock, book: RuleBook, at: datetime, actor: str) -
     if outcome == LapseOutcome.DEEMED_APPROVED and case.stage in (Stage.COMPLETE, Stage.IN_REVIEW):
         if case.stage == Stage.COMPLETE:
             move(case, book, Stage.IN_REVIEW, at, actor)
-        move(case, book, Stage.APPROVED, at, actor, f"deemed approved: {reason}")
-        return "deemed approved"
+        move(case, book, Stage.APPROVED, at, actor, f"{DEEMED}: {reason}")
+        return DEEMED
     if outcome == LapseOutcome.DEEMED_WITHDRAWN and case.stage == Stage.INCOMPLETE:
         move(case, book, Stage.DEEMED_WITHDRAWN, at, actor, f"deemed withdrawn: {reason}")
         return "deemed withdrawn"
