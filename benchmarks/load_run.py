@@ -60,10 +60,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "parsers"), str(ROOT / "benchmarks")]
 
 import psycopg  # noqa: E402 - needs the path above
+from bench_tools import percentile  # noqa: E402
 from imapclient import IMAPClient  # noqa: E402
 from load_desk import PARTS, DeskProcesses, Kill  # noqa: E402
 from load_state import compare, read_state  # noqa: E402
-from load_users import Catalog, Hooks, Users, latency_line, percentile, summarise  # noqa: E402
+from load_users import Catalog, Hooks, Users, latency_line, summarise  # noqa: E402
 
 DESK_ADDRESS = "interconnection@utility.example"
 MAILBOX_USER = "interconnection@load.test"

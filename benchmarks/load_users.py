@@ -26,25 +26,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
+from bench_tools import percentile
+
 SLACK_ACK_LIMIT_S = 3.0  # Slack shows the user an error when the ack takes longer
 REQUEST_TIMEOUT_S = 10.0
 # What the desk says when a listener failed (bot/listeners/errors.py), and how every refusal
 # starts (bot/blocks.py fallback_text of a Notice with ok=False).
 SORRY_START = "Sorry, something went wrong"
 WARNING_START = ":warning:"
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """The `pct`-th percentile, interpolated between the two nearest ranks."""
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 # -- the response_url receiver ------------------------------------------------------------------

@@ -30,20 +30,16 @@ fuzzy status, the summary and overdue.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import hashlib
 import hmac
 import http.client
-import io
 import os
-import pstats
 import random
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from datetime import date, datetime
 from datetime import time as clock_time
 from pathlib import Path
@@ -54,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 import sqlalchemy as sa  # noqa: E402 - needs the path above
+from bench_tools import percentile, profile  # noqa: E402 - needs the path above
 from seed_cases import seed  # noqa: E402
 from servers.slack_api import DEFAULT_TOKEN, SlackApiServer  # noqa: E402
 
@@ -71,10 +68,6 @@ AS_OF = date(2026, 11, 18)
 TARGETS_MS = {"status by number": 50.0, "status by address": 300.0, "summary month": 300.0, "overdue": None}
 SECRET = "benchmark-signing-secret-0123456789"  # noqa: S105 - signs requests to our own loopback app
 COORDINATOR = "U01COORD1"
-
-
-def percentile(values: list[float], pct: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 def fuzzy(address: str, rng: random.Random, typo: bool) -> str:
@@ -138,19 +131,6 @@ def bench_dispatch(deps: BotDeps, caller: Caller, texts: dict[str, list[str]], w
               f"e.g. `{items[1]}`)")
         if want_profile and label != "status by number":
             profile(lambda t=items[1]: run(t), label)
-
-
-def profile(run: Callable[[], Any], title: str, top: int = 15) -> None:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    print(f"--- profile: {title} ---")
-    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
 
 
 def bench_http(url: str, now: datetime, texts: dict[str, list[str]], runs: int) -> None:

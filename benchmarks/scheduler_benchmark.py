@@ -33,9 +33,6 @@ sweep and of the digest on SQLite (measured on one more copy, so the figures sta
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import pstats
 import shutil
 import statistics
 import sys
@@ -52,7 +49,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from seed_cases import seed  # noqa: E402 - needs the path above
+from bench_tools import profile  # noqa: E402 - needs the path above
+from seed_cases import seed  # noqa: E402
 from servers.postgres import PostgresServer  # noqa: E402
 
 from app.bootstrap import Desk, build_desk  # noqa: E402
@@ -108,19 +106,6 @@ def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = run()
     return time.perf_counter() - start, result
-
-
-def profile(run: Callable[[], Any], title: str, top: int = 18) -> None:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    print(f"--- profile: {title} ---")
-    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
 
 
 def warm_up(desk: Desk) -> None:
