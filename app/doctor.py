@@ -21,12 +21,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.health import PROBE_TIMEOUT_S, CheckResult, database_check, fail, mailbox_check, ok, slack_check
+from app.mail import CHANNEL_TEAMS
 from app.rules_files import SHIPPED_RULES, load_catalog
 from cases.errors import DeskError
 from cases.persistence import tables
 from config.settings import Settings
-
-TEAMS = ("coordinator", "protection", "metering", "billing", "manager")
+from intake.storage import FileStore
 
 
 def rules_check(settings: Settings) -> CheckResult:
@@ -85,7 +85,7 @@ def channel_checks(settings: Settings) -> list[tuple[str, CheckResult]]:
         return []
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=int(PROBE_TIMEOUT_S))
     found = []
-    for team in TEAMS:
+    for team in CHANNEL_TEAMS:
         channel = getattr(settings, f"slack_channel_{team}")
         if not channel:
             continue
@@ -147,9 +147,14 @@ def documents_check(settings: Settings, engine: Engine) -> CheckResult:
             hashes = sorted(set(connection.execute(sa.select(tables.documents.c.sha256)).scalars()))
     except SQLAlchemyError as error:
         return fail(f"cannot list the documents: {str(getattr(error, 'orig', error)).strip().splitlines()[0]}")
+    store = FileStore(settings.storage_dir)
     missing, altered = [], []
     for sha256 in hashes:
-        path = settings.storage_dir / sha256[:2] / sha256
+        try:
+            path = store.path_for(sha256)
+        except ValueError:  # not a hash the store could have written: nothing stored under it
+            missing.append(sha256)
+            continue
         if not path.is_file():
             missing.append(sha256)
         elif not _matches(path, sha256):

@@ -78,12 +78,17 @@ def build_intake(desk: Desk, mailbox_name: str) -> Intake:
     )
 
 
+# The teams with a Slack channel setting (ICDESK_SLACK_CHANNEL_<TEAM>): the four that do the
+# work, and the managers.
+CHANNEL_TEAMS = ("coordinator", "protection", "metering", "billing", "manager")
+
+
 def embedded_senders(desk: Desk) -> dict[Channel, NotificationSender]:
     """E-mail as configured; the team channels in Slack when a bot token is set, else played
     on the terminal (the embedded desk)."""
     settings = desk.settings
     if settings.slack_bot_token:
-        channels = {f"team:{team}": channel for team in ("coordinator", "protection", "metering", "billing", "manager")
+        channels = {f"team:{team}": channel for team in CHANNEL_TEAMS
                     if (channel := getattr(settings, f"slack_channel_{team}"))}
         client = delivery_client(settings.slack_bot_token, settings.slack_api_url)
         poster = ChannelPoster(SlackNotifier(client, channels), desk.desk_reader, SqlCardPlaces(desk.engine),
